@@ -1,0 +1,3 @@
+module github.com/fuelgate/fuelgate
+
+go 1.26.8
