@@ -26,6 +26,7 @@ type Package struct {
 	SecretHash        []byte
 	PrevSecretHash    []byte    // nil when there is no overlap
 	PrevSecretExpires time.Time // end of the overlap
+	SecretRotatedAt   time.Time // when the current secret replaced the previous one
 	Scopes            []string  // SFMC scope names granted to the integration
 	MIDs              []int64   // BUs tokens may act in (always includes MID)
 	CreatedBy         string
