@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"strconv"
 )
 
 // SHA256 returns the SHA-256 digest of s. Tokens are stored this way.
@@ -27,3 +28,13 @@ func HMAC(key []byte, parts ...string) []byte {
 
 // Equal compares a and b in constant time (for equal lengths).
 func Equal(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
+
+// ClientSecretHash is how a client secret is stored: HMAC-SHA256(pepper, secret).
+func ClientSecretHash(pepper []byte, clientSecret string) []byte {
+	return HMAC(pepper, "client-secret", clientSecret)
+}
+
+// DigestAAD binds a sealed digest-capable password to its user ID.
+func DigestAAD(userID int64) []byte {
+	return []byte("user-digest:" + strconv.FormatInt(userID, 10))
+}

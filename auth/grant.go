@@ -1,0 +1,152 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/internal/secret"
+)
+
+// GrantRequest is a client_credentials request after the edge decoded it.
+type GrantRequest struct {
+	ClientID     string
+	ClientSecret string
+	AccountID    int64   // 0: the BU where the package was created
+	Scope        *string // nil: all of the package's scopes; "" : none
+	SourceIP     string
+}
+
+// IssuedToken is a newly minted v2 access token. AccessToken is the only copy
+// of the token text; the store keeps its SHA-256.
+type IssuedToken struct {
+	AccessToken string
+	ExpiresIn   int64 // seconds reported to the client (lifetime minus margin)
+	ExpiresAt   time.Time
+	Scopes      []string
+	MID         int64
+}
+
+// SecretHash returns how a client secret is stored: HMAC-SHA256 under the pepper.
+func (s *Service) SecretHash(clientSecret string) []byte {
+	return secret.ClientSecretHash(s.keys.Pepper, clientSecret)
+}
+
+// dummySecretHash is compared against when the client ID is unknown, so that
+// an unknown client costs the same as a wrong secret.
+var dummySecretHash = make([]byte, 32)
+
+// AuthenticateClient checks a client ID and secret. Unknown client, wrong
+// secret and disabled package all give ErrInvalidClient, in the same time.
+func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret string) (*fuelgate.Package, error) {
+	got := s.SecretHash(clientSecret)
+	if clientID == "" || len(clientID) > 256 || len(clientSecret) > 1024 {
+		secret.Equal(got, dummySecretHash)
+		return nil, ErrInvalidClient
+	}
+	pkg, err := s.store.PackageByClientID(ctx, clientID)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+		secret.Equal(got, dummySecretHash)
+		secret.Equal(got, dummySecretHash)
+		return nil, ErrInvalidClient
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok := secret.Equal(got, pkg.SecretHash)
+	prevOK := len(pkg.PrevSecretHash) > 0 && secret.Equal(got, pkg.PrevSecretHash) &&
+		s.now().Before(pkg.PrevSecretExpires)
+	if !(ok || prevOK) || !pkg.Enabled {
+		return nil, ErrInvalidClient
+	}
+	return pkg, nil
+}
+
+// Grant issues a v2 access token for client credentials.
+func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, error) {
+	pkg, err := s.AuthenticateClient(ctx, req.ClientID, req.ClientSecret)
+	if err == nil && pkg.Legacy {
+		err = ErrLegacyPackage
+	}
+	var mid int64
+	var scopes []string
+	if err == nil {
+		mid, err = s.grantMID(ctx, pkg, req.AccountID)
+	}
+	if err == nil {
+		scopes, err = grantScopes(pkg, req.Scope)
+	}
+	if err != nil {
+		s.audit(ctx, &fuelgate.AuditEvent{MID: req.AccountID, Actor: clientActor(req.ClientID),
+			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP,
+			Detail: fuelgate.ErrorMessage(err)})
+		return nil, err
+	}
+	st, err := s.settings(ctx, pkg.EnterpriseMID)
+	if err != nil {
+		return nil, err
+	}
+	tok, rec := s.mint(fuelgate.TokenAccess, pkg, mid, scopes, st.TokenLifetime)
+	err = s.store.Atomic(ctx, func(tx fuelgate.Store) error {
+		if err := tx.CreateToken(ctx, rec); err != nil {
+			return err
+		}
+		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: rec.IssuedAt, MID: mid, Actor: clientActor(pkg.ClientID),
+			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeSuccess, SourceIP: req.SourceIP})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{AccessToken: tok, ExpiresIn: fuelgate.ExpiresIn(st.TokenLifetime),
+		ExpiresAt: rec.ExpiresAt, Scopes: scopes, MID: mid}, nil
+}
+
+// grantMID picks and checks the BU a token will act in.
+func (s *Service) grantMID(ctx context.Context, pkg *fuelgate.Package, accountID int64) (int64, error) {
+	mid := pkg.MID
+	if accountID != 0 {
+		mid = accountID
+	}
+	if !pkg.CanReach(mid) {
+		return 0, ErrAccountUnreachable
+	}
+	a, err := s.account(ctx, mid)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && !a.Active) {
+		return 0, ErrAccountUnreachable
+	}
+	return mid, err
+}
+
+// grantScopes narrows the package's scopes to the requested ones.
+func grantScopes(pkg *fuelgate.Package, requested *string) ([]string, error) {
+	if requested == nil {
+		return append([]string(nil), pkg.Scopes...), nil
+	}
+	scopes, err := fuelgate.ParseScopes(*requested)
+	if err != nil {
+		return nil, ErrInvalidScope
+	}
+	for _, sc := range scopes {
+		if !pkg.HasScope(sc) {
+			return nil, ErrInvalidScope
+		}
+	}
+	return scopes, nil
+}
+
+// mint creates a token text and its stored record.
+func (s *Service) mint(kind string, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) (string, *fuelgate.Token) {
+	tok := secret.Token()
+	now := s.now().UTC()
+	return tok, &fuelgate.Token{
+		Hash: secret.SHA256(tok), Kind: kind, PackageID: pkg.ID, ClientID: pkg.ClientID,
+		MID: mid, Scopes: scopes, IssuedAt: now, ExpiresAt: now.Add(lifetime),
+	}
+}
+
+func clientActor(clientID string) string {
+	if len(clientID) > 64 {
+		clientID = clientID[:64] + "…"
+	}
+	return "client:" + clientID
+}

@@ -1,0 +1,168 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/internal/secret"
+)
+
+// MaxTokenLength is the longest token text accepted (SFMC's documented maximum).
+const MaxTokenLength = 512
+
+// tokenEntry is a cached verification result. A nil principal means the token
+// is unknown or refused.
+type tokenEntry struct {
+	p         *Principal
+	kind      string
+	expiresAt time.Time
+}
+
+// VerifyToken checks a token presented to the SOAP endpoint or a Bearer
+// endpoint and returns the principal it acts as. kinds lists the token kinds
+// acceptable at that place. It returns ErrTokenExpired for a token past its
+// expiry (still recognised for fuelgate.TokenGrace after it) and ErrLoginFailed
+// for anything else that is not a valid token.
+func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string) (*Principal, error) {
+	if token == "" || len(token) > MaxTokenLength {
+		return nil, ErrLoginFailed
+	}
+	hash := secret.SHA256(token)
+	key := string(hash)
+	now := s.now()
+	e, ok := s.tokens.get(key, now)
+	if !ok {
+		var err error
+		e, err = s.loadToken(ctx, hash)
+		if err != nil {
+			return nil, err
+		}
+		until := now.Add(s.cfg.TokenCacheTTL)
+		s.tokens.put(key, e, until, now)
+	}
+	if e.p == nil || !kindIn(e.kind, kinds) {
+		return nil, ErrLoginFailed
+	}
+	if !now.Before(e.expiresAt) {
+		return nil, ErrTokenExpired
+	}
+	return e.p, nil
+}
+
+// loadToken reads a token and its package from the store and decides whether
+// it is usable, apart from expiry, which is checked on every call.
+func (s *Service) loadToken(ctx context.Context, hash []byte) (tokenEntry, error) {
+	t, err := s.store.Token(ctx, hash)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+		return tokenEntry{}, nil
+	}
+	if err != nil {
+		return tokenEntry{}, err
+	}
+	e := tokenEntry{kind: t.Kind, expiresAt: t.ExpiresAt}
+	if t.Revoked() {
+		return e, nil
+	}
+	pkg, err := s.store.Package(ctx, t.PackageID)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+		return e, nil
+	}
+	if err != nil {
+		return tokenEntry{}, err
+	}
+	if !pkg.Enabled || !pkg.CanReach(t.MID) || s.issuedUnderRetiredSecret(pkg, t) {
+		return e, nil
+	}
+	e.p = &Principal{Kind: PrincipalToken, EnterpriseMID: pkg.EnterpriseMID, MID: t.MID,
+		PackageID: pkg.ID, ClientID: pkg.ClientID, Scopes: t.Scopes, TokenKind: t.Kind}
+	return e, nil
+}
+
+// issuedUnderRetiredSecret reports whether t was issued before the package's
+// last secret rotation and the overlap for the old secret has ended.
+func (s *Service) issuedUnderRetiredSecret(pkg *fuelgate.Package, t *fuelgate.Token) bool {
+	if pkg.SecretRotatedAt.IsZero() || !t.IssuedAt.Before(pkg.SecretRotatedAt) {
+		return false
+	}
+	return !s.now().Before(pkg.PrevSecretExpires)
+}
+
+func kindIn(kind string, kinds []string) bool {
+	if len(kinds) == 0 {
+		return true
+	}
+	for _, k := range kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// TokenInfo describes a token for introspection (RFC 7662).
+type TokenInfo struct {
+	Active    bool
+	ClientID  string
+	MID       int64
+	Scopes    []string
+	Kind      string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Introspect authenticates the calling client and describes token if it is one
+// of the caller's own active tokens; every other case is simply inactive.
+func (s *Service) Introspect(ctx context.Context, clientID, clientSecret, token string) (*TokenInfo, error) {
+	pkg, err := s.AuthenticateClient(ctx, clientID, clientSecret)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" || len(token) > MaxTokenLength {
+		return &TokenInfo{}, nil
+	}
+	t, err := s.store.Token(ctx, secret.SHA256(token))
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+		return &TokenInfo{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.PackageID != pkg.ID {
+		return &TokenInfo{}, nil
+	}
+	if _, err := s.VerifyToken(ctx, token); err != nil {
+		return &TokenInfo{}, nil
+	}
+	return &TokenInfo{Active: true, ClientID: t.ClientID, MID: t.MID, Scopes: t.Scopes, Kind: t.Kind,
+		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt}, nil
+}
+
+// Revoke authenticates the calling client and revokes token if it is one of
+// the caller's own tokens. Unknown or foreign tokens are ignored (RFC 7009:
+// the answer is the same either way).
+func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token, sourceIP string) error {
+	pkg, err := s.AuthenticateClient(ctx, clientID, clientSecret)
+	if err != nil {
+		return err
+	}
+	if token == "" || len(token) > MaxTokenLength {
+		return nil
+	}
+	hash := secret.SHA256(token)
+	t, err := s.store.Token(ctx, hash)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && t.PackageID != pkg.ID) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = s.store.RevokeToken(ctx, hash, s.now().UTC())
+	if err != nil && fuelgate.ErrorCode(err) != fuelgate.ECONFLICT {
+		return err
+	}
+	s.tokens.del(string(hash))
+	s.audit(ctx, &fuelgate.AuditEvent{MID: t.MID, Actor: clientActor(pkg.ClientID), Action: "token.revoke",
+		Target: t.Kind, Outcome: fuelgate.OutcomeSuccess, SourceIP: sourceIP})
+	return nil
+}
