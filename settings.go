@@ -57,9 +57,9 @@ func (s *Settings) Validate() error {
 }
 
 // ExpiresIn is the expires_in value reported for a token of lifetime d:
-// the lifetime minus a safety margin of min(121s, d/10), so that a 20-minute
+// the lifetime minus a safety margin of min(121s, d/5), so that a 20-minute
 // token reports 1079 seconds as SFMC does and short test lifetimes stay positive.
 func ExpiresIn(d time.Duration) int64 {
-	margin := min(121*time.Second, d/10)
+	margin := min(121*time.Second, d/5)
 	return int64((d - margin) / time.Second)
 }

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/server"
+)
+
+type serveFlags struct {
+	common
+	addr, publicURL  string
+	demo, selfSigned bool
+	tlsCert, tlsKey  string
+	enterprise       string
+	logFormat        string
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var f serveFlags
+	fs := m.newFlags("serve", &f.common)
+	fs.StringVar(&f.addr, "addr", envOr(m.Getenv, "FUELGATE_ADDR", ":8080"), "listen address ($FUELGATE_ADDR)")
+	fs.StringVar(&f.publicURL, "public-url", m.Getenv("FUELGATE_PUBLIC_URL"), "URL clients use to reach this server; instance URLs are built from it (default http(s)://127.0.0.1:<port>; $FUELGATE_PUBLIC_URL)")
+	fs.BoolVar(&f.demo, "demo", false, "on an empty database, also create a child BU, an API user and an installed package, and print their credentials")
+	fs.StringVar(&f.tlsCert, "tls-cert", m.Getenv("FUELGATE_TLS_CERT"), "TLS certificate file (PEM)")
+	fs.StringVar(&f.tlsKey, "tls-key", m.Getenv("FUELGATE_TLS_KEY"), "TLS private key file (PEM)")
+	fs.BoolVar(&f.selfSigned, "tls-self-signed", false, "serve HTTPS with a local CA and certificate created next to the database")
+	fs.StringVar(&f.enterprise, "enterprise-name", "Enterprise", "name of the enterprise created on an empty database")
+	fs.StringVar(&f.logFormat, "log-format", envOr(m.Getenv, "FUELGATE_LOG_FORMAT", "text"), "log format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := m.logger(f.logFormat)
+	e, err := m.open(ctx, &f.common)
+	if err != nil {
+		return err
+	}
+	defer e.store.Close()
+	tlsConf, caFile, err := f.tls()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	public := f.publicURL
+	if public == "" {
+		public = defaultPublicURL(ln.Addr().String(), tlsConf != nil)
+	}
+	if err := checkPublicURL(public, log); err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public})
+	if err != nil {
+		return err
+	}
+	boot, err := srv.Manage.Bootstrap(ctx, f.enterprise, f.demo)
+	if err != nil {
+		return err
+	}
+	m.printBootstrap(boot, public, caFile, f.demo)
+	log.Info("fuelgate listening", "addr", ln.Addr().String(), "public_url", public, "db", f.db)
+	return srv.Serve(ctx, ln)
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (m *Main) logger(format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+}
+
+// tls returns the TLS configuration chosen by the flags, and the CA file
+// clients must trust when it is self-signed.
+func (f *serveFlags) tls() (*tls.Config, string, error) {
+	switch {
+	case f.selfSigned:
+		host := "127.0.0.1"
+		if f.publicURL != "" {
+			if u, err := url.Parse(f.publicURL); err == nil && u.Hostname() != "" {
+				host = u.Hostname()
+			}
+		}
+		dir := filepath.Dir(f.db)
+		cert, key, ca, err := selfSigned(dir, host)
+		if err != nil {
+			return nil, "", err
+		}
+		c, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return nil, "", err
+		}
+		return &tls.Config{Certificates: []tls.Certificate{c}, MinVersion: tls.VersionTLS12}, ca, nil
+	case f.tlsCert != "" || f.tlsKey != "":
+		if f.tlsCert == "" || f.tlsKey == "" {
+			return nil, "", fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+		}
+		c, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+		if err != nil {
+			return nil, "", err
+		}
+		return &tls.Config{Certificates: []tls.Certificate{c}, MinVersion: tls.VersionTLS12}, "", nil
+	}
+	return nil, "", nil
+}
+
+// defaultPublicURL derives a loopback URL from the bound address.
+func defaultPublicURL(addr string, https bool) string {
+	_, port, _ := net.SplitHostPort(addr)
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
+	return scheme + "://127.0.0.1:" + port
+}
+
+// checkPublicURL rejects a malformed public URL and warns about plain HTTP
+// on a non-loopback host.
+func checkPublicURL(public string, log *slog.Logger) error {
+	u, err := url.Parse(public)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: --public-url must be an absolute http(s) URL", errUsage)
+	}
+	if u.Scheme == "http" {
+		h := u.Hostname()
+		ip := net.ParseIP(h)
+		if h != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			log.Warn("public URL is plain HTTP on a non-loopback host: secrets and tokens would cross the network in clear; use TLS", "public_url", public)
+		}
+	}
+	return nil
+}
+
+// printBootstrap prints the credentials created on an empty database, once.
+func (m *Main) printBootstrap(b *manage.Bootstrapped, public, caFile string, demo bool) {
+	w := m.Stdout
+	if caFile != "" {
+		fmt.Fprintf(w, "TLS: self-signed; clients must trust the CA in %s\n  (Node: NODE_EXTRA_CA_CERTS=%s; curl: --cacert %s)\n\n", caFile, caFile, caFile)
+	}
+	if b == nil {
+		if demo {
+			fmt.Fprintln(w, "The database already has an enterprise: --demo objects are created on an empty database only.")
+		}
+		return
+	}
+	fmt.Fprintf(w, "Created enterprise %d %q.\nAdmin user:     %s\nAdmin password: %s\n(shown only now; it is stored as an argon2id hash)\n\n",
+		b.Enterprise.MID, b.Enterprise.Name, b.AdminUsername, b.AdminPassword)
+	if b.Demo == nil {
+		return
+	}
+	d := b.Demo
+	curlCA := ""
+	if caFile != "" {
+		curlCA = " --cacert " + caFile
+	}
+	base := strings.TrimRight(public, "/")
+	fmt.Fprintf(w, `Demo objects:
+  child business unit: %d %q
+  API user:            %s  password: %s  (API User, WebServices API, digest-capable)
+  username/password API logins: on
+  installed package:   client ID %s
+                       client secret %s
+
+Get a token:
+  curl -s%s -X POST %s/v2/token -H 'Content-Type: application/json' \
+    -d '{"grant_type":"client_credentials","client_id":"%s","client_secret":"%s","account_id":"%d"}'
+
+Call SOAP with it (put the access_token in TOKEN):
+  curl -s%s %s/Service.asmx -H 'Content-Type: text/xml' -H 'SOAPAction: Retrieve' \
+    -d '<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Header><fueloauth xmlns="http://exacttarget.com">'"$TOKEN"'</fueloauth></Header><Body><RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>BusinessUnit</ObjectType><Properties>ID</Properties><Properties>Name</Properties></RetrieveRequest></RetrieveRequestMsg></Body></Envelope>'
+
+`, d.ChildBU.MID, d.ChildBU.Name, d.APIUsername, d.APIPassword, d.ClientID, d.ClientSecret,
+		curlCA, base, d.ClientID, d.ClientSecret, b.Enterprise.MID, curlCA, base)
+}

@@ -1,0 +1,163 @@
+// Package server composes fuelgate: one HTTP handler with the REST auth
+// service, the SOAP endpoint, the admin console, health checks and the
+// middleware every request passes (request ID, access log, panic recovery,
+// path normalisation), plus an http.Server with its timeouts and a graceful
+// start and stop.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/tokenapi"
+)
+
+// Timeouts and limits of the HTTP server (documented in docs/configuration.md).
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 120 * time.Second
+	MaxHeaderBytes    = 64 << 10
+	ShutdownTimeout   = 15 * time.Second
+)
+
+// Config configures a Server. Store, Keys and PublicURL are required.
+type Config struct {
+	PublicURL string // the URL clients reach this server at, e.g. "https://127.0.0.1:8443"
+	Store     fuelgate.Store
+	Keys      *secret.Keys
+	Log       *slog.Logger
+	Now       func() time.Time
+	TLS       *tls.Config // nil: plain HTTP
+	Auth      auth.Config // tuning; Store, Keys, Now and Log are filled in
+	// SOAPMaxBytes caps a SOAP request body (default 1 MiB).
+	SOAPMaxBytes int64
+	// SweepInterval is how often expired tokens, nonces and old audit events
+	// are deleted (default 1 minute; negative disables).
+	SweepInterval time.Duration
+}
+
+// Server is a configured fuelgate.
+type Server struct {
+	Auth    *auth.Service
+	Manage  *manage.Service
+	Handler http.Handler
+
+	cfg Config
+	log *slog.Logger
+	srv *http.Server
+}
+
+// New builds a Server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Keys == nil {
+		return nil, errors.New("server: Store and Keys are required")
+	}
+	if cfg.PublicURL == "" {
+		return nil, errors.New("server: PublicURL is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SOAPMaxBytes == 0 {
+		cfg.SOAPMaxBytes = 1 << 20
+	}
+	if cfg.SweepInterval == 0 {
+		cfg.SweepInterval = time.Minute
+	}
+	ac := cfg.Auth
+	ac.Store, ac.Keys, ac.Now, ac.Log = cfg.Store, cfg.Keys, cfg.Now, cfg.Log
+	s := &Server{cfg: cfg, log: cfg.Log}
+	s.Auth = auth.New(ac)
+	s.Manage = manage.New(manage.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Log: cfg.Log, Changed: s.Auth.Forget})
+	s.Handler = s.routes()
+	s.srv = &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		TLSConfig:         cfg.TLS,
+		ErrorLog:          slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// routes builds the one mux of the program.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	(&tokenapi.Handler{Auth: s.Auth, Store: s.cfg.Store, PublicURL: s.cfg.PublicURL, Log: s.log}).Register(mux)
+	s.registerSOAP(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.HandleFunc("/", notFound)
+	return s.middleware(mux)
+}
+
+// ready answers 200 when the store answers.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if _, err := s.cfg.Store.Accounts(ctx, fuelgate.AccountFilter{}); err != nil {
+		s.log.ErrorContext(ctx, "readiness check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("store unavailable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// notFound answers unknown paths in SFMC's gateway shape.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte(`{"documentation":"https://developer.salesforce.com/docs/atlas.en-us.mc-apis.meta/mc-apis/error-handling.htm","errorcode":404,"message":"Not Found"}`))
+}
+
+// Serve serves until ctx ends, then shuts down gracefully: new connections
+// are refused and in-flight requests get ShutdownTimeout to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	defer stopSweep()
+	if s.cfg.SweepInterval > 0 {
+		go s.Auth.RunSweeper(sweepCtx, s.cfg.SweepInterval)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if s.cfg.TLS != nil {
+			errc <- s.srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- s.srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	err := s.srv.Shutdown(shutCtx)
+	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
