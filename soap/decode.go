@@ -1,0 +1,238 @@
+package soap
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+)
+
+// HTTPInfo carries the HTTP headers Decode needs to find the operation.
+type HTTPInfo struct {
+	SOAPAction  string // the SOAPAction header, quoted or not
+	ContentType string // the Content-Type header (a SOAP 1.2 one may carry action=)
+}
+
+// Limits bounds the work Decode does on one document. Zero (or negative)
+// fields take their defaults. Wrap the request body in http.MaxBytesReader
+// as well: Limits does not cap the byte size.
+type Limits struct {
+	MaxDepth    int // default 64 when 0
+	MaxElements int // default 20000 when 0 (total start elements)
+	MaxText     int // max bytes of one element's text (all its text nodes) or of one attribute value; default 64 KiB when 0
+}
+
+// Default limits.
+const (
+	DefaultMaxDepth    = 64
+	DefaultMaxElements = 20000
+	DefaultMaxText     = 64 << 10
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxElements <= 0 {
+		l.MaxElements = DefaultMaxElements
+	}
+	if l.MaxText <= 0 {
+		l.MaxText = DefaultMaxText
+	}
+	return l
+}
+
+// Decode reads a whole SOAP envelope from r and interprets its Header and
+// Body. Every refusal is a *DecodeError. The Header may come after the Body;
+// the document is read to its end before anything is returned.
+func Decode(r io.Reader, info HTTPInfo, lim Limits) (*Envelope, error) {
+	if r == nil {
+		return nil, refuse(reasonEmpty)
+	}
+	root, err := parseTree(r, lim.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	env, derr := interpret(root, info)
+	if derr != nil {
+		return nil, derr
+	}
+	return env, nil
+}
+
+// frame is one open element during parsing; text buffers are reused by depth.
+type frame struct {
+	e    *Element
+	text []byte
+}
+
+// parseTree builds the Element tree of the document in one streaming pass.
+func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		_, _ = br.Discard(3) // a UTF-8 byte order mark
+	}
+	d := xml.NewDecoder(br)
+	d.Strict = true // no CharsetReader, no Entity map, no AutoClose
+
+	var (
+		stack    []frame
+		root     *Element
+		elements int
+	)
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, syntaxRefusal(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, refuse(reasonTrailing)
+			}
+			elements++
+			if elements > lim.MaxElements {
+				return nil, refuse(reasonElements)
+			}
+			if len(stack) >= lim.MaxDepth {
+				return nil, refuse(reasonDepth)
+			}
+			e, derr := newDecodedElement(t, lim)
+			if derr != nil {
+				return nil, derr
+			}
+			if len(stack) == 0 {
+				root = e
+			} else {
+				p := stack[len(stack)-1].e
+				p.Children = append(p.Children, e)
+			}
+			if len(stack) < cap(stack) {
+				stack = stack[:len(stack)+1]
+				stack[len(stack)-1].e = e
+				stack[len(stack)-1].text = stack[len(stack)-1].text[:0]
+			} else {
+				stack = append(stack, frame{e: e})
+			}
+		case xml.EndElement:
+			if len(stack) == 0 { // strict mode reports this first; be safe anyway
+				return nil, refuse(reasonMalformed)
+			}
+			f := &stack[len(stack)-1]
+			if len(f.text) > 0 {
+				f.e.Text = string(f.text)
+			}
+			f.e = nil
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) == 0 {
+				if len(bytes.TrimLeft(t, " \t\r\n")) != 0 {
+					return nil, refuse(reasonTrailing)
+				}
+				continue
+			}
+			f := &stack[len(stack)-1]
+			if len(t) > lim.MaxText || len(f.text)+len(t) > lim.MaxText {
+				return nil, refuse(reasonText)
+			}
+			f.text = append(f.text, t...)
+		case xml.Directive:
+			return nil, refuse(reasonDTD)
+		case xml.ProcInst:
+			if t.Target == "xml" {
+				if enc, ok := declaredEncoding(string(t.Inst)); ok && !strings.EqualFold(enc, "utf-8") {
+					return nil, refuse(reasonEncoding)
+				}
+			}
+		case xml.Comment:
+			// ignored
+		}
+	}
+	if root == nil {
+		return nil, refuse(reasonEmpty)
+	}
+	if len(stack) != 0 {
+		return nil, refuse(reasonMalformed)
+	}
+	return root, nil
+}
+
+// syntaxRefusal maps an encoding/xml error to a DecodeError.
+func syntaxRefusal(err error) *DecodeError {
+	var se *xml.SyntaxError
+	if !errors.As(err, &se) && strings.Contains(err.Error(), "CharsetReader") {
+		return &DecodeError{Reason: reasonEncoding, Err: err}
+	}
+	return &DecodeError{Reason: reasonMalformed, Err: err}
+}
+
+// newDecodedElement converts a start tag, splitting off namespace declarations.
+func newDecodedElement(t xml.StartElement, lim Limits) (*Element, *DecodeError) {
+	if strings.Contains(t.Name.Local, ":") {
+		return nil, refuse(reasonMalformed) // not namespace-well-formed
+	}
+	e := &Element{Name: t.Name}
+	for _, a := range t.Attr {
+		if strings.Contains(a.Name.Local, ":") {
+			return nil, refuse(reasonMalformed)
+		}
+		if len(a.Value) > lim.MaxText {
+			return nil, refuse(reasonText)
+		}
+		switch {
+		case a.Name.Space == "xmlns":
+			e.decls = append(e.decls, xml.Attr{Name: xml.Name{Local: a.Name.Local}, Value: a.Value})
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			e.decls = append(e.decls, xml.Attr{Name: xml.Name{Local: ""}, Value: a.Value})
+		default:
+			e.Attr = append(e.Attr, a)
+		}
+	}
+	return e, nil
+}
+
+// declaredEncoding extracts encoding="…" from an XML declaration.
+func declaredEncoding(inst string) (string, bool) {
+	i := strings.Index(inst, "encoding")
+	if i < 0 {
+		return "", false
+	}
+	s := strings.TrimLeft(inst[i+len("encoding"):], " \t\r\n")
+	if !strings.HasPrefix(s, "=") {
+		return "", false
+	}
+	s = strings.TrimLeft(s[1:], " \t\r\n")
+	if s == "" || (s[0] != '"' && s[0] != '\'') {
+		return "", false
+	}
+	q := s[0]
+	j := strings.IndexByte(s[1:], q)
+	if j < 0 {
+		return "", false
+	}
+	return s[1 : 1+j], true
+}
+
+// resolvePrefix finds the namespace bound to prefix along path (outermost
+// first), searching from the innermost element outwards.
+func resolvePrefix(path []*Element, prefix string) string {
+	if prefix == "xml" {
+		return NSXML
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == nil {
+			continue
+		}
+		for _, d := range path[i].decls {
+			if d.Name.Local == prefix {
+				return d.Value
+			}
+		}
+	}
+	return ""
+}
