@@ -1,0 +1,82 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/fuelgate/fuelgate"
+)
+
+// defaultAuditLimit is how many events AuditEvents returns when the filter
+// sets no limit.
+const defaultAuditLimit = 100
+
+// AppendAudit stores an audit event and sets e.ID.
+func (s *Store) AppendAudit(ctx context.Context, e *fuelgate.AuditEvent) error {
+	return s.write(ctx, func(s *Store) error {
+		var id int64
+		err := s.tx.QueryRowContext(ctx, `INSERT INTO audit_events (at, mid, actor, action, target, outcome,
+			source_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			Micros(e.Time), e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail).Scan(&id)
+		if err != nil {
+			return s.internal("AppendAudit", err)
+		}
+		e.ID = id
+		return nil
+	})
+}
+
+// AuditEvents returns the events f selects, newest (highest ID) first. Since
+// keeps events at or after it; an Action ending in "." matches as a prefix.
+func (s *Store) AuditEvents(ctx context.Context, f fuelgate.AuditFilter) ([]*fuelgate.AuditEvent, error) {
+	var w where
+	if !f.Since.IsZero() {
+		w.add("at >= " + w.arg(Micros(f.Since)))
+	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		w.add("action LIKE " + w.arg(LikePrefix(f.Action)) + ` ESCAPE '\'`)
+	case f.Action != "":
+		w.add("action = " + w.arg(f.Action))
+	}
+	if f.Actor != "" {
+		w.add("actor = " + w.arg(f.Actor))
+	}
+	if f.Outcome != "" {
+		w.add("outcome = " + w.arg(f.Outcome))
+	}
+	if f.BeforeID != 0 {
+		w.add("id < " + w.arg(f.BeforeID))
+	}
+	limit := int64(f.Limit)
+	if limit <= 0 {
+		limit = defaultAuditLimit
+	}
+	query := `SELECT id, at, mid, actor, action, target, outcome, source_ip, detail FROM audit_events` +
+		w.String() + " ORDER BY id DESC LIMIT " + w.arg(limit)
+	rows, err := s.q().QueryContext(ctx, query, w.args...)
+	if err != nil {
+		return nil, s.internal("AuditEvents", err)
+	}
+	defer rows.Close()
+	list := []*fuelgate.AuditEvent{}
+	for rows.Next() {
+		var e fuelgate.AuditEvent
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.MID, &e.Actor, &e.Action, &e.Target, &e.Outcome, &e.SourceIP, &e.Detail); err != nil {
+			return nil, s.internal("AuditEvents", err)
+		}
+		e.Time = FromMicros(at)
+		list = append(list, &e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.internal("AuditEvents", err)
+	}
+	return list, nil
+}
+
+// DeleteAuditBefore deletes events whose time is before t.
+func (s *Store) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error) {
+	return s.exec(ctx, "DeleteAuditBefore", "DELETE FROM audit_events WHERE at < $1", Micros(t))
+}

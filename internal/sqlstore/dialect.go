@@ -1,0 +1,48 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// Dialect describes what differs between SQL databases.
+type Dialect struct {
+	// Name names the backend in error ops, e.g. "sqlite".
+	Name string
+
+	// IsUniqueViolation reports whether err, returned by the driver, is a
+	// unique or primary-key constraint violation.
+	IsUniqueViolation func(err error) bool
+
+	// ForUpdate is appended to the SELECT that reads a row for an Update*
+	// call inside a write transaction: "" for SQLite, whose write
+	// transactions are already exclusive, and " FOR UPDATE" for PostgreSQL.
+	ForUpdate string
+
+	// ReadIsolation is the isolation level of the read-only transactions
+	// that give multi-statement reads one snapshot: sql.LevelDefault for
+	// SQLite, sql.LevelRepeatableRead for PostgreSQL.
+	ReadIsolation sql.IsolationLevel
+
+	// SerializeWrites queues write transactions in the process, one at a
+	// time, before they reach the database. SQLite allows one writer and
+	// its busy handler waits by polling with sleeps of up to 100ms, so
+	// queueing in Go gives concurrent writers far lower latency.
+	SerializeWrites bool
+}
+
+// UniqueViolationText reports whether err's text contains the SQLite message
+// "UNIQUE constraint failed", which covers UNIQUE and PRIMARY KEY
+// constraints.
+func UniqueViolationText(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// UniqueViolationSQLState reports whether err carries the PostgreSQL SQLSTATE
+// 23505 (unique_violation) through a SQLState() string method, as pgx's
+// *pgconn.PgError does, so no driver import is needed.
+func UniqueViolationSQLState(err error) bool {
+	var e interface{ SQLState() string }
+	return errors.As(err, &e) && e.SQLState() == "23505"
+}

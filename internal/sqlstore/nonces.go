@@ -1,0 +1,23 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+)
+
+// UseNonce records (userID, nonceHash) until expires and reports whether it
+// was fresh. A recorded pair whose expiry is before the Store's clock (see
+// SetClock) no longer counts: it is replaced and the nonce is fresh again.
+// Of concurrent calls with one pair exactly one returns true.
+func (s *Store) UseNonce(ctx context.Context, userID int64, nonceHash []byte, expires time.Time) (bool, error) {
+	n, err := s.exec(ctx, "UseNonce", `INSERT INTO nonces (user_id, nonce_hash, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, nonce_hash) DO UPDATE SET expires_at = excluded.expires_at
+		WHERE nonces.expires_at < $4`,
+		userID, nonceHash, Micros(expires), Micros(s.clockNow()))
+	return n > 0, err
+}
+
+// DeleteNoncesExpiredBefore deletes nonces whose expiry is before t.
+func (s *Store) DeleteNoncesExpiredBefore(ctx context.Context, t time.Time) (int64, error) {
+	return s.exec(ctx, "DeleteNoncesExpiredBefore", "DELETE FROM nonces WHERE expires_at < $1", Micros(t))
+}

@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/fuelgate/fuelgate"
+)
+
+// Querier is what both *sql.DB and *sql.Tx provide.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+var (
+	_ Querier = (*sql.DB)(nil)
+	_ Querier = (*sql.Tx)(nil)
+)
+
+// Atomic runs fn in one write transaction and commits if fn returns nil. An
+// error from fn rolls the transaction back and is returned unchanged. Inside
+// fn, tx's clock is fixed at the transaction's start. A nested call joins the
+// outer transaction.
+//
+// fn must make its reads and writes through tx. A write through the outer
+// Store from inside fn waits for fn's transaction to end: with SQLite it
+// waits until ctx is done.
+func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	if s.gate != nil {
+		select {
+		case s.gate <- struct{}{}:
+			defer func() { <-s.gate }()
+		case <-ctx.Done():
+			return s.internal("Atomic", ctx.Err())
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.internal("Atomic", err)
+	}
+	defer tx.Rollback() // no-op after Commit; also covers a panic in fn
+	child := &Store{db: s.db, dialect: s.dialect, clock: s.clock, gate: s.gate, tx: tx, now: s.clock()}
+	if err := fn(child); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.internal("Atomic", err)
+	}
+	return nil
+}
+
+// q returns the querier for single-statement reads: the transaction inside
+// Atomic, the pool outside. Writes go through write.
+func (s *Store) q() Querier {
+	if s.tx != nil {
+		return s.tx
+	}
+	return s.db
+}
+
+// write runs fn in a write transaction: the current one inside Atomic, a new
+// one otherwise. Errors from fn are returned unchanged.
+func (s *Store) write(ctx context.Context, fn func(s *Store) error) error {
+	return s.Atomic(ctx, func(tx fuelgate.Store) error { return fn(tx.(*Store)) })
+}
+
+// read runs fn against one snapshot: the current transaction inside Atomic,
+// a new read-only transaction otherwise. Errors from fn are returned
+// unchanged.
+func (s *Store) read(ctx context.Context, op string, fn func(q Querier) error) error {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: s.dialect.ReadIsolation})
+	if err != nil {
+		return s.internal(op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.internal(op, err)
+	}
+	return nil
+}
