@@ -70,9 +70,3 @@ func (c *cache[V]) clear() {
 	clear(c.m)
 	c.mu.Unlock()
 }
-
-func (c *cache[V]) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}

@@ -1,7 +1,6 @@
 package soapapi
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +8,11 @@ import (
 	"github.com/fuelgate/fuelgate/soap"
 	"github.com/fuelgate/fuelgate/soapapi/objects"
 )
+
+// statusError is a filter problem, worded as the OverallStatus text it becomes.
+type statusError string
+
+func (e statusError) Error() string { return string(e) }
 
 // predicate reports whether a record matches a filter.
 type predicate func(objects.Record) bool
@@ -20,7 +24,7 @@ const maxFilterDepth = 16
 // The xsi:type may be missing (then the shape decides) or prefixed.
 func parseFilter(f *soap.Element, fields map[string]bool, typ string, depth int) (predicate, error) {
 	if depth > maxFilterDepth {
-		return nil, errors.New("Error: The filter is nested too deeply.")
+		return nil, statusError("Error: The filter is nested too deeply.")
 	}
 	kind := f.Type()
 	if kind == "" {
@@ -35,7 +39,7 @@ func parseFilter(f *soap.Element, fields map[string]bool, typ string, depth int)
 	case "ComplexFilterPart":
 		return complexFilter(f, fields, typ, depth)
 	}
-	return nil, errors.New("Error: Unsupported filter type " + truncate(kind, 64) + ".")
+	return nil, statusError("Error: Unsupported filter type " + truncate(kind, 64) + ".")
 }
 
 func complexFilter(f *soap.Element, fields map[string]bool, typ string, depth int) (predicate, error) {
@@ -53,7 +57,7 @@ func complexFilter(f *soap.Element, fields map[string]bool, typ string, depth in
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
-		return nil, errors.New("Error: A ComplexFilterPart needs a LeftOperand.")
+		return nil, statusError("Error: A ComplexFilterPart needs a LeftOperand.")
 	}
 	switch strings.ToUpper(f.ChildText("LogicalOperator")) {
 	case "AND":
@@ -75,7 +79,7 @@ func complexFilter(f *soap.Element, fields map[string]bool, typ string, depth in
 			return false
 		}, nil
 	}
-	return nil, errors.New("Error: LogicalOperator must be AND or OR.")
+	return nil, statusError("Error: LogicalOperator must be AND or OR.")
 }
 
 func simpleFilter(f *soap.Element, fields map[string]bool, typ string) (predicate, error) {
@@ -84,7 +88,7 @@ func simpleFilter(f *soap.Element, fields map[string]bool, typ string) (predicat
 		prop = "Client.ID"
 	}
 	if !fields[prop] {
-		return nil, errors.New("Error: The Filter Property " + truncate(prop, 100) + " does not match with the fields of " + typ + " retrieve")
+		return nil, statusError("Error: The Filter Property " + truncate(prop, 100) + " does not match with the fields of " + typ + " retrieve")
 	}
 	var vals []string
 	for _, v := range f.ChildrenNamed("Value") {
@@ -96,7 +100,7 @@ func simpleFilter(f *soap.Element, fields map[string]bool, typ string) (predicat
 	op := f.ChildText("SimpleOperator")
 	need := func(n int) error {
 		if len(vals) < n {
-			return errors.New("Error: The operator " + op + " needs " + strconv.Itoa(n) + " value(s).")
+			return statusError("Error: The operator " + op + " needs " + strconv.Itoa(n) + " value(s).")
 		}
 		return nil
 	}
@@ -140,7 +144,7 @@ func simpleFilter(f *soap.Element, fields map[string]bool, typ string) (predicat
 			return false
 		}
 	default:
-		return nil, errors.New("Error: Unsupported SimpleOperator " + truncate(op, 64) + ".")
+		return nil, statusError("Error: Unsupported SimpleOperator " + truncate(op, 64) + ".")
 	}
 	return p, nil
 }

@@ -61,16 +61,17 @@ type env struct {
 
 // open opens the store and keys named by c.
 func (m *Main) open(ctx context.Context, c *common) (*env, error) {
+	st, err := openStore(ctx, c.db)
+	if err != nil {
+		return nil, err
+	}
 	keyFile := c.keyFile
 	if keyFile == "" {
 		keyFile = c.db + ".key"
 	}
 	keys, err := secret.LoadKeys(keyFile, m.Getenv)
 	if err != nil {
-		return nil, err
-	}
-	st, err := openStore(ctx, c.db)
-	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	return &env{store: st, keys: keys, manage: manage.New(manage.Config{Store: st, Keys: keys})}, nil

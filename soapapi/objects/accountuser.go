@@ -278,7 +278,7 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 		set[n] = !del
 		ids = append(ids, soap.TextElement("BusinessUnitId", itoa(n)))
 	}
-	if del && set[u.DefaultMID] == false {
+	if del && !set[u.DefaultMID] {
 		return Outcome{}, &Error{Code: 2, Message: "The user's default business unit cannot be unassigned."}
 	}
 	var mids []int64
