@@ -64,6 +64,8 @@ func normalizePath(r *http.Request) {
 		p = "/Service.asmx"
 	case "/etframework.wsdl":
 		p = "/etframework.wsdl"
+	case "/etframeworkfault.xsd":
+		p = "/ETFrameworkFault.xsd"
 	}
 	if p != r.URL.Path {
 		r.URL.Path = p
