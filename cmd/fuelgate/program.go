@@ -50,6 +50,8 @@ func commands() []command {
 		{"settings show", "show enterprise settings", (*Main).settingsShow},
 		{"settings set", "change enterprise settings", (*Main).settingsSet},
 		{"audit list", "list audit events", (*Main).auditList},
+		{"bench", "load-test a fuelgate (started on a temp database, or --target) and report", (*Main).bench},
+		{"bench-baseline", "", (*Main).benchBaseline},
 	}
 }
 
@@ -93,6 +95,9 @@ func (m *Main) usage() {
 	cmds := commands()
 	sort.SliceStable(cmds, func(i, j int) bool { return cmds[i].name == "serve" && cmds[j].name != "serve" })
 	for _, c := range cmds {
+		if c.summary == "" {
+			continue // internal helper commands
+		}
 		fmt.Fprintf(m.Stderr, "  %-24s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (default fuelgate.db, or $FUELGATE_DB) and --json.\nRun \"fuelgate <command> -h\" for its flags.")

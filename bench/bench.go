@@ -1,0 +1,156 @@
+// Package bench is fuelgate's load generator. It drives a server with one
+// scenario at a time — baseline (a trivial handler), token (/v2/token),
+// soap-token (Retrieve with fueloauth), soap-text (UsernameToken
+// PasswordText), soap-digest (PasswordDigest with a fresh nonce per call) —
+// for a set duration and number of connections, and reports requests/s,
+// latency percentiles, errors, and the server process's CPU and memory. Load
+// goes to loopback addresses only and every run is bounded in time.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Target is a server under load and the credentials scenarios use.
+type Target struct {
+	URL          string // base URL, e.g. http://127.0.0.1:8080
+	PID          int    // server process, for CPU and RSS (0: not measured)
+	ClientID     string
+	ClientSecret string
+	AccountID    int64
+	Username     string // an API user (digest-capable for soap-digest)
+	Password     string
+}
+
+// Scenario is one kind of request.
+type Scenario struct {
+	Name string
+	// New returns a function that sends one request; it is called once per
+	// connection, so per-connection state (a token) can be prepared.
+	New func(ctx context.Context, t *Target, c *http.Client) (func(ctx context.Context) error, error)
+}
+
+// Result is what one scenario run measured.
+type Result struct {
+	Scenario    string        `json:"scenario"`
+	Connections int           `json:"connections"`
+	Duration    time.Duration `json:"duration_ns"`
+	Requests    int64         `json:"requests"`
+	Errors      int64         `json:"errors"`
+	RPS         float64       `json:"rps"`
+	P50         time.Duration `json:"p50_ns"`
+	P90         time.Duration `json:"p90_ns"`
+	P99         time.Duration `json:"p99_ns"`
+	ServerCPU   float64       `json:"server_cpu_cores"` // average cores used by the server process
+	ServerRSSMB float64       `json:"server_rss_mb"`    // peak resident memory seen during the run
+	FirstError  string        `json:"first_error,omitempty"`
+}
+
+// Options control a run.
+type Options struct {
+	Duration    time.Duration
+	Connections int
+	Warmup      time.Duration // requests sent before measuring (default 1s)
+	Progress    io.Writer     // live progress line; nil for none
+}
+
+// Run drives target with scenario and measures it.
+func Run(ctx context.Context, t *Target, sc Scenario, o Options) (*Result, error) {
+	if err := loopbackOnly(t.URL); err != nil {
+		return nil, err
+	}
+	if o.Connections <= 0 {
+		o.Connections = 16
+	}
+	if o.Duration <= 0 {
+		o.Duration = 10 * time.Second
+	}
+	if o.Warmup == 0 {
+		o.Warmup = time.Second
+	}
+	client := newClient(o.Connections)
+	defer client.CloseIdleConnections()
+	senders := make([]func(context.Context) error, o.Connections)
+	for i := range senders {
+		s, err := sc.New(ctx, t, client)
+		if err != nil {
+			return nil, fmt.Errorf("%s: prepare: %w", sc.Name, err)
+		}
+		senders[i] = s
+	}
+	if o.Warmup > 0 {
+		drive(ctx, senders, o.Warmup, nil)
+	}
+	rec := newRecorder(o.Connections)
+	proc := startSampling(t.PID)
+	stopProgress := progress(o.Progress, sc.Name, rec, o.Duration)
+	start := time.Now()
+	drive(ctx, senders, o.Duration, rec)
+	elapsed := time.Since(start)
+	stopProgress()
+	cpu, rss := proc.stop()
+	r := rec.result(sc.Name, o.Connections, elapsed)
+	r.ServerCPU, r.ServerRSSMB = cpu, rss
+	return r, ctx.Err()
+}
+
+// drive runs every sender in its own goroutine until d has passed.
+func drive(ctx context.Context, senders []func(context.Context) error, d time.Duration, rec *recorder) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i, send := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				err := send(ctx)
+				if ctx.Err() != nil {
+					return // the deadline cut this request short: not counted
+				}
+				if rec != nil {
+					rec.add(i, time.Since(t0), err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func newClient(conns int) *http.Client {
+	tr := &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        conns * 2,
+		MaxIdleConnsPerHost: conns * 2,
+		MaxConnsPerHost:     conns,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// loopbackOnly refuses targets that are not on this machine.
+func loopbackOnly(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return errors.New("bench: the target must be a loopback address (127.0.0.0/8, ::1 or localhost)")
+	}
+	return nil
+}

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/bench"
+	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/manage"
+)
+
+type benchFlags struct {
+	target, clientID, username, scenarios, connections, dbDir string
+	accountID                                                 int64
+	duration, soak                                            time.Duration
+	prefillTokens, prefillUsers, prefillBUs                   int
+	json                                                      bool
+}
+
+// bench provisions (or uses) a server and drives the load scenarios.
+func (m *Main) bench(ctx context.Context, args []string) error {
+	var f benchFlags
+	var c common
+	fs := m.newFlags("bench", &c)
+	fs.StringVar(&f.target, "target", "", "base URL of a running fuelgate (default: start one on a temp database)")
+	fs.StringVar(&f.clientID, "client-id", "", "client ID for --target (secret in FUELGATE_BENCH_CLIENT_SECRET)")
+	fs.Int64Var(&f.accountID, "account-id", 0, "MID for --target tokens")
+	fs.StringVar(&f.username, "username", "", "API user for --target (password in FUELGATE_BENCH_PASSWORD)")
+	fs.StringVar(&f.scenarios, "scenarios", "baseline,token,soap-token,soap-text,soap-digest", "comma-separated scenarios")
+	fs.StringVar(&f.connections, "connections", "16", "comma-separated connection counts, e.g. 16,64")
+	fs.DurationVar(&f.duration, "duration", 10*time.Second, "measured time per scenario (max 10m)")
+	fs.DurationVar(&f.soak, "soak", 0, "instead of scenarios, run mixed load this long and report errors and RSS over time (max 1h)")
+	fs.IntVar(&f.prefillTokens, "prefill-tokens", 0, "store this many extra tokens before measuring (own server only)")
+	fs.IntVar(&f.prefillUsers, "prefill-users", 0, "create this many extra users before measuring (own server only)")
+	fs.IntVar(&f.prefillBUs, "prefill-bus", 0, "create this many extra business units before measuring (own server only)")
+	fs.StringVar(&f.dbDir, "dir", "", "directory for the own server's database (default: a temp dir, removed afterwards)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f.json = c.json
+	if f.duration > 10*time.Minute || f.soak > time.Hour {
+		return fmt.Errorf("%w: --duration is capped at 10m and --soak at 1h", errUsage)
+	}
+	conns, err := intList(f.connections)
+	if err != nil {
+		return err
+	}
+	rep := &bench.Report{Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())}
+	var target *bench.Target
+	if f.target != "" {
+		target = &bench.Target{URL: strings.TrimRight(f.target, "/"), ClientID: f.clientID, AccountID: f.accountID,
+			ClientSecret: m.Getenv("FUELGATE_BENCH_CLIENT_SECRET"), Username: f.username, Password: m.Getenv("FUELGATE_BENCH_PASSWORD")}
+	} else {
+		var stop func()
+		target, rep.StartupMS, stop, err = m.benchServer(ctx, &f)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if f.soak > 0 {
+		return m.soak(ctx, target, conns[0], f.soak, f.json)
+	}
+	baseURL, basePID, stopBase, err := m.startChild(ctx, "bench-baseline", "--addr", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer stopBase()
+	for _, c := range conns {
+		for _, name := range strings.Split(f.scenarios, ",") {
+			sc, ok := bench.ScenarioByName(strings.TrimSpace(name))
+			if !ok {
+				return fmt.Errorf("%w: unknown scenario %q", errUsage, name)
+			}
+			t := target
+			if sc.Name == "baseline" {
+				t = &bench.Target{URL: baseURL, PID: basePID}
+			}
+			res, err := bench.Run(ctx, t, sc, bench.Options{Duration: f.duration, Connections: c, Progress: m.Stderr})
+			if err != nil {
+				return err
+			}
+			rep.Results = append(rep.Results, res)
+		}
+	}
+	if f.json {
+		return json.NewEncoder(m.Stdout).Encode(rep)
+	}
+	rep.WriteTable(m.Stdout)
+	return nil
+}
+
+// benchServer starts "fuelgate serve" on a fresh database, provisions it,
+// and returns the target, the time from start to a ready /readyz, and a stop function.
+func (m *Main) benchServer(ctx context.Context, f *benchFlags) (*bench.Target, float64, func(), error) {
+	dir := f.dbDir
+	cleanup := func() {}
+	if dir == "" {
+		d, err := os.MkdirTemp("", "fuelgate-bench-")
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		dir, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	db := filepath.Join(dir, "bench.db")
+	t := &bench.Target{Username: "bench_api", Password: secret.Password()}
+	if err := m.provisionBench(ctx, db, t, f); err != nil {
+		cleanup()
+		return nil, 0, nil, err
+	}
+	start := time.Now()
+	url, pid, stop, err := m.startChild(ctx, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	if err != nil {
+		cleanup()
+		return nil, 0, nil, err
+	}
+	ready := float64(time.Since(start)) / float64(time.Millisecond)
+	t.URL, t.PID = url, pid
+	return t, ready, func() { stop(); cleanup() }, nil
+}
+
+// provisionBench creates the enterprise, package, API user and prefill on db.
+func (m *Main) provisionBench(ctx context.Context, db string, t *bench.Target, f *benchFlags) error {
+	e, err := m.open(ctx, &common{db: db})
+	if err != nil {
+		return err
+	}
+	defer e.store.Close()
+	op := manage.Operator()
+	ent, err := e.manage.CreateEnterprise(ctx, op, "Bench Enterprise")
+	if err != nil {
+		return err
+	}
+	pkg, sec, err := e.manage.CreatePackage(ctx, op, manage.NewPackage{MID: ent.MID, Name: "bench", Scopes: []string{"accounts_read", "users_read"}})
+	if err != nil {
+		return err
+	}
+	role, err := e.manage.CreateRole(ctx, op, ent.MID, "API Access", "", []string{fuelgate.PermWebServicesAPI})
+	if err != nil {
+		return err
+	}
+	if _, err := e.manage.CreateUser(ctx, op, manage.NewUser{MID: ent.MID, Username: t.Username, Name: "Bench API",
+		Email: "bench@example.com", Password: t.Password, APIUser: true, Roles: []string{role.ID}, DigestCapable: true}); err != nil {
+		return err
+	}
+	on := true
+	if _, err := e.manage.UpdateSettings(ctx, op, ent.MID, manage.SettingsChange{APIPasswordLogin: &on}); err != nil {
+		return err
+	}
+	t.ClientID, t.ClientSecret, t.AccountID = pkg.ClientID, sec, ent.MID
+	return prefill(ctx, e.store, pkg, ent.MID, f)
+}
+
+// prefill stores extra BUs, users and tokens in large transactions.
+func prefill(ctx context.Context, st fuelgate.Store, pkg *fuelgate.Package, ent int64, f *benchFlags) error {
+	now := time.Now().UTC()
+	const batch = 5000
+	for done := 0; done < f.prefillBUs; done += batch {
+		err := st.Atomic(ctx, func(tx fuelgate.Store) error {
+			for i := done; i < min(done+batch, f.prefillBUs); i++ {
+				a := &fuelgate.Account{MID: ent + 1000 + int64(i), ParentMID: ent, Name: "bu-" + strconv.Itoa(i), Active: true, CreatedAt: now, UpdatedAt: now}
+				if err := tx.CreateAccount(ctx, a); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	hash := secret.HashPassword(secret.Password()) // one slow hash shared by every prefilled user
+	for done := 0; done < f.prefillUsers; done += batch {
+		err := st.Atomic(ctx, func(tx fuelgate.Store) error {
+			for i := done; i < min(done+batch, f.prefillUsers); i++ {
+				u := &fuelgate.User{EnterpriseMID: ent, Username: "user" + strconv.Itoa(i), Name: "u", Email: "u@example.com",
+					PasswordHash: hash, PasswordVersion: 1, Active: true, DefaultMID: ent, MIDs: []int64{ent}, CreatedAt: now, UpdatedAt: now}
+				if err := tx.CreateUser(ctx, u); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for done := 0; done < f.prefillTokens; done += batch {
+		err := st.Atomic(ctx, func(tx fuelgate.Store) error {
+			for i := done; i < min(done+batch, f.prefillTokens); i++ {
+				tok := &fuelgate.Token{Hash: secret.SHA256(secret.Token()), Kind: fuelgate.TokenAccess, PackageID: pkg.ID,
+					ClientID: pkg.ClientID, MID: ent, Scopes: pkg.Scopes, IssuedAt: now, ExpiresAt: now.Add(20 * time.Minute)}
+				if err := tx.CreateToken(ctx, tok); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startChild runs this binary with args, waits until it logs its address and
+// answers /readyz (or /), and returns its URL, PID and a stop function.
+func (m *Main) startChild(ctx context.Context, args ...string) (string, int, func(), error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = os.Environ()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", 0, nil, err
+	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		return "", 0, nil, err
+	}
+	stop := func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}
+	addr := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`msg="fuelgate listening" addr=(\S+)`)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if mm := re.FindStringSubmatch(sc.Text()); mm != nil {
+				addr <- mm[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		url := "http://" + a
+		if err := waitReady(ctx, url, args[0] == "serve"); err != nil {
+			stop()
+			return "", 0, nil, err
+		}
+		return url, cmd.Process.Pid, stop, nil
+	case <-time.After(30 * time.Second):
+		stop()
+		return "", 0, nil, errors.New("bench: the server did not start within 30s")
+	}
+}
+
+func waitReady(ctx context.Context, url string, fuelgate bool) error {
+	path := "/"
+	if fuelgate {
+		path = "/readyz"
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+path, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return errors.New("bench: server not ready within 30s")
+}
+
+// benchBaseline serves the trivial handler the bench compares against: a
+// small JSON body from net/http, nothing else.
+func (m *Main) benchBaseline(ctx context.Context, args []string) error {
+	fs := m.newFlags("bench-baseline", new(common))
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	body := []byte(`{"status":"ok","service":"baseline"}`)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	m.logger("text").Info("fuelgate listening", "addr", ln.Addr().String())
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func intList(s string) ([]int, error) {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 || n > 1024 {
+			return nil, fmt.Errorf("%w: connections must be numbers between 1 and 1024", errUsage)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
