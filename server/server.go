@@ -45,6 +45,20 @@ type Config struct {
 	// SweepInterval is how often expired tokens, nonces and old audit events
 	// are deleted (default 1 minute; negative disables).
 	SweepInterval time.Duration
+	// Timeouts override the HTTP server's timeouts (zero fields keep the defaults).
+	Timeouts Timeouts
+}
+
+// Timeouts are the http.Server limits; the defaults are the constants above.
+type Timeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // Server is a configured fuelgate.
@@ -86,10 +100,10 @@ func New(cfg Config) (*Server, error) {
 	s.Handler = s.routes()
 	s.srv = &http.Server{
 		Handler:           s.Handler,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: orDefault(cfg.Timeouts.ReadHeader, ReadHeaderTimeout),
+		ReadTimeout:       orDefault(cfg.Timeouts.Read, ReadTimeout),
+		WriteTimeout:      orDefault(cfg.Timeouts.Write, WriteTimeout),
+		IdleTimeout:       orDefault(cfg.Timeouts.Idle, IdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
 		TLSConfig:         cfg.TLS,
 		ErrorLog:          slog.NewLogLogger(cfg.Log.Handler(), slog.LevelWarn),
