@@ -14,6 +14,7 @@ import (
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/internal/secret"
 	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/postgres"
 	"github.com/fuelgate/fuelgate/sqlite"
 )
 
@@ -32,8 +33,8 @@ func (m *Main) newFlags(name string, c *common) *flag.FlagSet {
 	if def == "" {
 		def = "fuelgate.db"
 	}
-	fs.StringVar(&c.db, "db", def, "database: a SQLite file path ($FUELGATE_DB)")
-	fs.StringVar(&c.keyFile, "key-file", m.Getenv("FUELGATE_KEY_FILE"), "key file with the HMAC pepper and encryption key (default: <db>.key; $FUELGATE_KEY_FILE)")
+	fs.StringVar(&c.db, "db", def, "database: a SQLite file path, or a postgres:// URL ($FUELGATE_DB)")
+	fs.StringVar(&c.keyFile, "key-file", m.Getenv("FUELGATE_KEY_FILE"), "key file with the HMAC pepper and encryption key (default for a SQLite file: <db>.key; $FUELGATE_KEY_FILE)")
 	fs.BoolVar(&c.json, "json", false, "print one JSON object")
 	return fs
 }
@@ -61,13 +62,19 @@ type env struct {
 
 // open opens the store and keys named by c.
 func (m *Main) open(ctx context.Context, c *common) (*env, error) {
+	keyFile := c.keyFile
+	if keyFile == "" && strings.Contains(c.db, "://") {
+		// A database URL names no file to put <db>.key beside.
+		if m.Getenv(secret.EnvPepper) == "" && m.Getenv(secret.EnvEncryptionKey) == "" {
+			return nil, fmt.Errorf("%w: with a database URL, set --key-file (or FUELGATE_KEY_FILE), "+
+				"or FUELGATE_PEPPER and FUELGATE_ENCRYPTION_KEY", errUsage)
+		}
+	} else if keyFile == "" {
+		keyFile = c.db + ".key"
+	}
 	st, err := openStore(ctx, c.db)
 	if err != nil {
 		return nil, err
-	}
-	keyFile := c.keyFile
-	if keyFile == "" {
-		keyFile = c.db + ".key"
 	}
 	keys, err := secret.LoadKeys(keyFile, m.Getenv)
 	if err != nil {
@@ -77,10 +84,15 @@ func (m *Main) open(ctx context.Context, c *common) (*env, error) {
 	return &env{store: st, keys: keys, manage: manage.New(manage.Config{Store: st, Keys: keys})}, nil
 }
 
-// openStore opens the backend named by dsn: a SQLite file path.
-func openStore(_ context.Context, dsn string) (fuelgate.Store, error) {
-	if strings.Contains(dsn, "://") {
-		return nil, fuelgate.Errorf(fuelgate.ENOTIMPLEMENTED, "database URL %q: only SQLite file paths are supported", scheme(dsn))
+// openStore opens the backend named by dsn: PostgreSQL for a postgres:// or
+// postgresql:// URL, else a SQLite file path.
+func openStore(ctx context.Context, dsn string) (fuelgate.Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(ctx, dsn)
+	case strings.Contains(dsn, "://"):
+		return nil, fuelgate.Errorf(fuelgate.ENOTIMPLEMENTED,
+			"database URL %q: use postgres:// (PostgreSQL) or a SQLite file path", scheme(dsn))
 	}
 	return sqlite.Open(filepath.Clean(dsn))
 }

@@ -54,7 +54,7 @@ func TestServeDemoAndCLI(t *testing.T) {
 	db := filepath.Join(dir, "fuelgate.db")
 	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), "FUELGATE_PEPPER=", "FUELGATE_ENCRYPTION_KEY=")
-	var stdout bytes.Buffer
+	var stdout lockedBuffer
 	cmd.Stdout = &stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -139,6 +139,24 @@ func TestServeDemoAndCLI(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop within 20s of SIGTERM")
 	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a process writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var (
@@ -228,7 +246,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag", []string{"bu", "list", "--db", db, "--nope"}, 2, "flag provided but not defined"},
 		{"no password", []string{"user", "create", "--db", db, "--mid", "1", "--username", "u", "--name", "n", "--email", "e@x.com"}, 2, "FUELGATE_PASSWORD"},
 		{"unknown parent", []string{"bu", "create", "--db", db, "--parent", "42", "--name", "x"}, 1, "parent business unit 42 not found"},
-		{"postgres not yet", []string{"bu", "list", "--db", "postgres://localhost/x"}, 1, "only SQLite"},
+		{"postgres without keys", []string{"bu", "list", "--db", "postgres://localhost/x"}, 2, "FUELGATE_PEPPER and FUELGATE_ENCRYPTION_KEY"},
 		{"help", []string{"help"}, 0, "Commands:"},
 	}
 	for _, tt := range tests {

@@ -68,8 +68,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	m.printBootstrap(boot, public, caFile, f.demo)
-	log.Info("fuelgate listening", "addr", ln.Addr().String(), "public_url", public, "db", f.db)
+	log.Info("fuelgate listening", "addr", ln.Addr().String(), "public_url", public, "db", redactDSN(f.db))
 	return srv.Serve(ctx, ln)
+}
+
+// redactDSN hides a password in a database URL for logging.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "redacted")
+	}
+	return u.String()
 }
 
 func envOr(getenv func(string) string, key, def string) string {

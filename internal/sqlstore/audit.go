@@ -76,7 +76,8 @@ func (s *Store) AuditEvents(ctx context.Context, f fuelgate.AuditFilter) ([]*fue
 	return list, nil
 }
 
-// DeleteAuditBefore deletes events whose time is before t.
+// DeleteAuditBefore deletes events whose time is before t. With
+// Dialect.TryLock it returns 0 while another instance sweeps audit events.
 func (s *Store) DeleteAuditBefore(ctx context.Context, t time.Time) (int64, error) {
-	return s.exec(ctx, "DeleteAuditBefore", "DELETE FROM audit_events WHERE at < $1", Micros(t))
+	return s.sweep(ctx, "DeleteAuditBefore", SweepAudit, "DELETE FROM audit_events WHERE at < $1", Micros(t))
 }

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strings"
@@ -30,7 +31,25 @@ type Dialect struct {
 	// its busy handler waits by polling with sleeps of up to 100ms, so
 	// queueing in Go gives concurrent writers far lower latency.
 	SerializeWrites bool
+
+	// TryLock, when set, lets one instance at a time run a sweep
+	// (DeleteTokensExpiredBefore, DeleteNoncesExpiredBefore,
+	// DeleteAuditBefore) when several share one database. It is called first
+	// in the sweep's write transaction q with one of the Sweep* lock names
+	// and reports whether it took that lock without waiting; the lock must
+	// be released when the transaction ends (PostgreSQL's
+	// pg_try_advisory_xact_lock). A sweep that does not get the lock deletes
+	// nothing and returns 0: another instance is deleting the same rows.
+	// nil, as for SQLite, means sweeps always run.
+	TryLock func(ctx context.Context, q Querier, name string) (bool, error)
 }
+
+// Lock names passed to Dialect.TryLock, one per sweep.
+const (
+	SweepTokens = "fuelgate.sweep.tokens"
+	SweepNonces = "fuelgate.sweep.nonces"
+	SweepAudit  = "fuelgate.sweep.audit"
+)
 
 // UniqueViolationText reports whether err's text contains the SQLite message
 // "UNIQUE constraint failed", which covers UNIQUE and PRIMARY KEY

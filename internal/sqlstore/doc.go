@@ -20,6 +20,10 @@
 //     tables and read back sorted ascending and without duplicates; an empty
 //     set reads back as a nil slice.
 //
+// When several instances share one database, the expired-row sweeps
+// (Delete…Before) run under Dialect.TryLock, so one instance sweeps at a
+// time and the others skip that round.
+//
 // The Store holds no rules: it stores timestamps as given and checks only
 // existence and uniqueness.
 package sqlstore

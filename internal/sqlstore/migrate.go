@@ -62,13 +62,25 @@ func migrationVersion(name string) (int64, error) {
 	return v, nil
 }
 
+// Beginner is what both *sql.DB and *sql.Conn provide: Migrate runs on either,
+// so that a backend can migrate on the one connection that holds a lock.
+type Beginner interface {
+	Querier
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+var (
+	_ Beginner = (*sql.DB)(nil)
+	_ Beginner = (*sql.Conn)(nil)
+)
+
 // Migrate applies the migrations in fsys that db has not yet applied, each in
 // its own transaction together with its row in schema_migrations, and
 // returns the versions it applied. The schema_migrations table is created
 // if missing. Concurrent migrators are safe as long as d's write
-// transactions serialize (SQLite's BEGIN IMMEDIATE) or the losing one fails
-// on the version's primary key.
-func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, d Dialect) ([]int64, error) {
+// transactions serialize (SQLite's BEGIN IMMEDIATE) or the caller holds a
+// lock around Migrate (PostgreSQL's pg_advisory_lock, see package postgres).
+func Migrate(ctx context.Context, db Beginner, fsys fs.FS, d Dialect) ([]int64, error) {
 	const op = "Migrate"
 	list, err := Migrations(fsys)
 	if err != nil {
@@ -95,7 +107,7 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, d Dialect) ([]int64, e
 }
 
 // applyMigration runs m unless it is recorded, and reports whether it ran.
-func applyMigration(ctx context.Context, db *sql.DB, m Migration) (bool, error) {
+func applyMigration(ctx context.Context, db Beginner, m Migration) (bool, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err

@@ -17,7 +17,8 @@ func (s *Store) UseNonce(ctx context.Context, userID int64, nonceHash []byte, ex
 	return n > 0, err
 }
 
-// DeleteNoncesExpiredBefore deletes nonces whose expiry is before t.
+// DeleteNoncesExpiredBefore deletes nonces whose expiry is before t. With
+// Dialect.TryLock it returns 0 while another instance sweeps nonces.
 func (s *Store) DeleteNoncesExpiredBefore(ctx context.Context, t time.Time) (int64, error) {
-	return s.exec(ctx, "DeleteNoncesExpiredBefore", "DELETE FROM nonces WHERE expires_at < $1", Micros(t))
+	return s.sweep(ctx, "DeleteNoncesExpiredBefore", SweepNonces, "DELETE FROM nonces WHERE expires_at < $1", Micros(t))
 }

@@ -81,9 +81,10 @@ func (s *Store) RevokeTokens(ctx context.Context, f fuelgate.TokenFilter, at tim
 	return s.exec(ctx, "RevokeTokens", "UPDATE tokens SET revoked_at = "+set+w.String(), w.args...)
 }
 
-// DeleteTokensExpiredBefore deletes tokens whose expiry is before t.
+// DeleteTokensExpiredBefore deletes tokens whose expiry is before t. With
+// Dialect.TryLock it returns 0 while another instance sweeps tokens.
 func (s *Store) DeleteTokensExpiredBefore(ctx context.Context, t time.Time) (int64, error) {
-	return s.exec(ctx, "DeleteTokensExpiredBefore", "DELETE FROM tokens WHERE expires_at < $1", Micros(t))
+	return s.sweep(ctx, "DeleteTokensExpiredBefore", SweepTokens, "DELETE FROM tokens WHERE expires_at < $1", Micros(t))
 }
 
 // CountTokens returns how many tokens are stored, expired and revoked ones
@@ -110,12 +111,20 @@ func revokedMicros(at time.Time) int64 {
 func (s *Store) exec(ctx context.Context, op, query string, args ...any) (int64, error) {
 	var n int64
 	err := s.write(ctx, func(s *Store) error {
-		res, err := s.tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return s.internal(op, err)
-		}
-		n, err = res.RowsAffected()
-		return s.internal(op, err)
+		var err error
+		n, err = s.execTx(ctx, op, query, args...)
+		return err
 	})
 	return n, err
+}
+
+// execTx runs one write statement in s's transaction and reports the number
+// of rows it changed.
+func (s *Store) execTx(ctx context.Context, op, query string, args ...any) (int64, error) {
+	res, err := s.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, s.internal(op, err)
+	}
+	n, err := res.RowsAffected()
+	return n, s.internal(op, err)
 }

@@ -176,11 +176,8 @@ func (AccountUser) Create(c *Call, mid int64, obj *soap.Element) (Outcome, error
 
 // Update changes the user named by AccountUserID, ID, CustomerKey or UserID.
 func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	u, err := findUser(c, obj)
+	u, err := c.targetUser(obj)
 	if err != nil {
-		return Outcome{}, err
-	}
-	if err := c.Authorize(u.DefaultMID); err != nil {
 		return Outcome{}, err
 	}
 	var ch manage.UserChange
@@ -230,11 +227,8 @@ func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error
 
 // Delete deactivates the user.
 func (AccountUser) Delete(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	u, err := findUser(c, obj)
+	u, err := c.targetUser(obj)
 	if err != nil {
-		return Outcome{}, err
-	}
-	if err := c.Authorize(u.DefaultMID); err != nil {
 		return Outcome{}, err
 	}
 	off := false
@@ -250,11 +244,8 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 	if !strings.EqualFold(action, "assign") {
 		return Outcome{}, &Error{Code: 2, Message: "Unsupported Configure action " + strconv.Quote(action) + " for AccountUser; use assign."}
 	}
-	u, err := findUser(c, obj)
+	u, err := c.targetUser(obj)
 	if err != nil {
-		return Outcome{}, err
-	}
-	if err := c.Authorize(u.DefaultMID); err != nil {
 		return Outcome{}, err
 	}
 	cfg := obj.Child("BusinessUnitAssignmentConfiguration")
@@ -296,6 +287,28 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 		soap.NewElement("BusinessUnitAssignmentConfiguration", soap.NewElement("BusinessUnitIds", ids...),
 			soap.TextElement("IsDelete", btoa(del))))
 	return Outcome{Message: "User Business Unit assignments successfully updated", Object: echo}, nil
+}
+
+// targetUser resolves the user a write names and checks that the principal
+// may act both in the BU the object addresses (Client/ID) and in the user's BU.
+func (c *Call) targetUser(obj *soap.Element) (*fuelgate.User, error) {
+	mid, err := clientID(obj, 0)
+	if err != nil {
+		return nil, err
+	}
+	if mid != 0 {
+		if err := c.Authorize(mid); err != nil {
+			return nil, err
+		}
+	}
+	u, err := findUser(c, obj)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Authorize(u.DefaultMID); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // findUser resolves the user an object names, within the caller's enterprise.
