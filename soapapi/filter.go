@@ -1,6 +1,7 @@
 package soapapi
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -181,9 +182,11 @@ func compareOp(op, v, want string) bool {
 
 // compare orders two values: numerically when both are numbers, as times when
 // both are dateTimes, else as case-insensitive text (SFMC's collation).
+// NaN is not a number here: it compares equal to every number, so a filter
+// "equals NaN" would otherwise match every record.
 func compare(a, b string) int {
-	if x, err := strconv.ParseFloat(a, 64); err == nil {
-		if y, err := strconv.ParseFloat(b, 64); err == nil {
+	if x, err := strconv.ParseFloat(a, 64); err == nil && !math.IsNaN(x) {
+		if y, err := strconv.ParseFloat(b, 64); err == nil && !math.IsNaN(y) {
 			switch {
 			case x < y:
 				return -1

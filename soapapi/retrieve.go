@@ -102,13 +102,17 @@ func (h *Handler) retrieveMIDs(p *auth.Principal, rr *soap.Element) []int64 {
 			asked = append(asked, n)
 		}
 	}
+	// ClientIDs is a repeated ClientID: <ClientIDs><ID>N</ID></ClientIDs>
+	// (.NET), <ClientIDs><ClientID>N</ClientID></ClientIDs> (the docs sample,
+	// ClientID being the first member of the type), or a nested
+	// <ClientIDs><ClientID><ID>N</ID></ClientID></ClientIDs>.
 	for _, cid := range rr.ChildrenNamed("ClientIDs") {
-		if id := cid.Child("ID"); id != nil {
-			addID(id.TrimmedText())
-		}
 		for _, child := range cid.Children {
-			if id := child.Child("ID"); id != nil {
-				addID(id.TrimmedText())
+			switch {
+			case child.Name.Local == "ID" || (child.Name.Local == "ClientID" && len(child.Children) == 0):
+				addID(child.TrimmedText())
+			case child.Child("ID") != nil:
+				addID(child.Child("ID").TrimmedText())
 			}
 		}
 	}

@@ -117,6 +117,7 @@ func New(t testing.TB, opts ...Options) *Env {
 		logw = io.Discard
 	}
 	e := &Env{T: t, DBPath: dbPath, Store: st, Keys: keys, Clock: &Clock{}}
+	st.SetClock(e.Clock.Now) // nonce expiry follows the test clock too
 	hs := httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + hs.Listener.Addr().String()
 	cfg := server.Config{PublicURL: e.URL, Store: st, Keys: keys, Now: e.Clock.Now,

@@ -13,7 +13,7 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	clock   func() time.Time
-	gate    chan struct{} // holds a token while a write transaction runs; nil unless SerializeWrites
+	commits *committer // group commit of write transactions; nil unless SerializeWrites
 
 	// Set only on the Store handed to an Atomic function.
 	tx  *sql.Tx
@@ -30,7 +30,7 @@ func New(db *sql.DB, d Dialect) *Store {
 	}
 	s := &Store{db: db, dialect: d, clock: time.Now}
 	if d.SerializeWrites {
-		s.gate = make(chan struct{}, 1)
+		s.commits = newCommitter(s)
 	}
 	return s
 }
@@ -51,6 +51,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	if s.tx != nil {
 		return nil
+	}
+	if s.commits != nil {
+		s.commits.stop()
 	}
 	if err := s.db.Close(); err != nil {
 		return s.internal("Close", err)

@@ -31,20 +31,15 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) er
 	if s.tx != nil {
 		return fn(s)
 	}
-	if s.gate != nil {
-		select {
-		case s.gate <- struct{}{}:
-			defer func() { <-s.gate }()
-		case <-ctx.Done():
-			return s.internal("Atomic", ctx.Err())
-		}
+	if s.commits != nil {
+		return s.commits.run(ctx, fn)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.internal("Atomic", err)
 	}
 	defer tx.Rollback() // no-op after Commit; also covers a panic in fn
-	child := &Store{db: s.db, dialect: s.dialect, clock: s.clock, gate: s.gate, tx: tx, now: s.clock()}
+	child := &Store{db: s.db, dialect: s.dialect, clock: s.clock, tx: tx, now: s.clock()}
 	if err := fn(child); err != nil {
 		return err
 	}

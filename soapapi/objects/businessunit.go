@@ -58,8 +58,12 @@ func (BusinessUnit) List(c *Call, mids []int64) ([]Record, error) {
 	}
 	var out []Record
 	for _, a := range all {
-		if want[a.MID] {
-			out = append(out, buRecord(c, a, byMID))
+		if !want[a.MID] {
+			continue
+		}
+		// Defence in depth, as AccountUser.List: never a BU of another enterprise.
+		if rec := buRecord(c, a, byMID); rec["Client.EnterpriseID"] == itoa(c.P.EnterpriseMID) {
+			out = append(out, rec)
 		}
 	}
 	return out, nil

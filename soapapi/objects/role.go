@@ -65,7 +65,12 @@ func (Role) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
 	e.Add(soap.NilElement("PartnerKey"))
 	text(e, rec, props, "CreatedDate", "CreatedDate")
 	text(e, rec, props, "ModifiedDate", "ModifiedDate")
-	for _, p := range []string{"ObjectID", "CustomerKey", "Name", "Description", "IsPrivate", "IsSystemDefined"} {
+	if props["ObjectID"] {
+		text(e, rec, props, "ObjectID", "ObjectID")
+	} else {
+		e.Add(soap.NilElement("ObjectID")) // nillable, always sent (as every type)
+	}
+	for _, p := range []string{"CustomerKey", "Name", "Description", "IsPrivate", "IsSystemDefined"} {
 		text(e, rec, props, p, p)
 	}
 	if props["Permissions"] {
