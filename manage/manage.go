@@ -23,7 +23,8 @@ type Config struct {
 	Log   *slog.Logger
 	// Changed is called after every change that can affect authentication
 	// (users, roles, packages, settings, business units), so that caches in
-	// this process drop stale entries. May be nil.
+	// this process drop stale entries. May be nil. Other instances sharing
+	// the store are told through fuelgate.NotifyChange.
 	Changed func()
 }
 
@@ -70,6 +71,9 @@ func (s *Service) write(ctx context.Context, a *Actor, ev *fuelgate.AuditEvent, 
 	})
 	if err == nil {
 		s.changed()
+		if nerr := fuelgate.NotifyChange(ctx, s.store); nerr != nil {
+			s.log.ErrorContext(ctx, "notify other instances", "err", nerr)
+		}
 	}
 	return err
 }
