@@ -77,7 +77,14 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 		scopes, err = grantScopes(pkg, req.Scope)
 	}
 	if err != nil {
-		s.audit(ctx, &fuelgate.AuditEvent{MID: req.AccountID, Actor: clientActor(req.ClientID),
+		// The event's MID decides which enterprise's admins see it, so it
+		// comes from the authenticated package, never from the request: an
+		// account_id naming another enterprise must not write into its trail.
+		var auditMID int64
+		if pkg != nil {
+			auditMID = pkg.MID
+		}
+		s.audit(ctx, &fuelgate.AuditEvent{MID: auditMID, Actor: clientActor(req.ClientID),
 			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP,
 			Detail: fuelgate.ErrorMessage(err)})
 		return nil, err

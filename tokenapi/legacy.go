@@ -76,12 +76,8 @@ func (h *Handler) endpointsSOAP(w http.ResponseWriter, r *http.Request) {
 // bearer verifies the request's Bearer token, answering 401 in the gateway
 // shape when it is missing, unknown, revoked or expired.
 func (h *Handler) bearer(w http.ResponseWriter, r *http.Request) (*auth.Principal, bool) {
-	hdr := r.Header.Get("Authorization")
-	tok, found := strings.CutPrefix(hdr, "Bearer ")
-	if !found {
-		tok, found = strings.CutPrefix(hdr, "bearer ")
-	}
-	if found {
+	scheme, tok, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if found && strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110 §11.1)
 		p, err := h.Auth.VerifyToken(r.Context(), strings.TrimSpace(tok), fuelgate.TokenAccess, fuelgate.TokenLegacyAccess)
 		if err == nil {
 			return p, true
