@@ -8,7 +8,7 @@ import (
 )
 
 func normPackage(p fuelgate.Package) fuelgate.Package {
-	p.PrevSecretExpires = norm(p.PrevSecretExpires)
+	p.PrevSecretExpires, p.SecretRotatedAt = norm(p.PrevSecretExpires), norm(p.SecretRotatedAt)
 	p.CreatedAt, p.UpdatedAt = norm(p.CreatedAt), norm(p.UpdatedAt)
 	if len(p.SecretHash) == 0 {
 		p.SecretHash = nil
@@ -37,7 +37,7 @@ func testPackages(t *testing.T, open Opener) {
 	full := &fuelgate.Package{Name: "Full", Description: "every field", MID: 101, EnterpriseMID: 100,
 		Legacy: true, Enabled: true, IntegrationType: fuelgate.IntegrationServerToServer, ClientID: "client-full",
 		SecretHash: []byte("0123456789abcdef0123456789abcdef"), PrevSecretHash: []byte("old-hash"),
-		PrevSecretExpires: at(24 * time.Hour), Scopes: []string{"email_read", "accounts_read", "offline"},
+		PrevSecretExpires: at(24 * time.Hour), SecretRotatedAt: at(2 * time.Second), Scopes: []string{"email_read", "accounts_read", "offline"},
 		MIDs: []int64{102, 101}, CreatedBy: "user:alice", CreatedAt: at(0), UpdatedAt: at(time.Second)}
 	sparse := &fuelgate.Package{Name: "Sparse", MID: 100, EnterpriseMID: 100, ClientID: "client-sparse"}
 	other := &fuelgate.Package{Name: "Other", MID: 200, EnterpriseMID: 200, ClientID: "client-other", MIDs: []int64{200}}
@@ -109,6 +109,7 @@ func testPackages(t *testing.T, open Opener) {
 		got, err := s.UpdatePackage(ctx, full.ID, func(p *fuelgate.Package) error {
 			p.ID = 4242 // ignored
 			p.SecretHash, p.PrevSecretHash, p.PrevSecretExpires = []byte("new-hash"), nil, time.Time{}
+			p.SecretRotatedAt = at(time.Hour)
 			p.Scopes, p.MIDs, p.Enabled = []string{"offline"}, nil, false
 			p.UpdatedAt = at(time.Hour)
 			return nil
@@ -116,6 +117,7 @@ func testPackages(t *testing.T, open Opener) {
 		must(t, "UpdatePackage", err)
 		want := normPackage(*full)
 		want.SecretHash, want.PrevSecretHash, want.PrevSecretExpires = []byte("new-hash"), nil, time.Time{}
+		want.SecretRotatedAt = norm(at(time.Hour))
 		want.Scopes, want.MIDs, want.Enabled = []string{"offline"}, nil, false
 		want.UpdatedAt = norm(at(time.Hour))
 		wantEqual(t, "UpdatePackage result", *got, want)
