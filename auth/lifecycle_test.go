@@ -316,10 +316,9 @@ func TestSweep(t *testing.T) {
 	}
 }
 
-// requireRotationTime skips a test when the store loses
+// requireRotationTime fails a test when the store loses
 // Package.SecretRotatedAt, without which tokens issued before a rotation
-// cannot be told apart. The SQL store does not persist it (no column; bug
-// reported to the lead); the test runs again once it does.
+// cannot be told apart.
 func requireRotationTime(t *testing.T, e *fgtest.Env) {
 	t.Helper()
 	p, err := e.Store.PackageByClientID(ctx, e.ClientID)
