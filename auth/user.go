@@ -36,8 +36,9 @@ type credEntry struct {
 // lockout threshold; a success resets the count.
 func (s *Service) VerifyUser(ctx context.Context, ut *soap.UsernameToken, sourceIP string) (*Principal, error) {
 	now := s.now()
+	var auditMID int64 // set once the user is known, so their enterprise's admins see the failure
 	fail := func(reason string) (*Principal, error) {
-		s.audit(ctx, &fuelgate.AuditEvent{Actor: "user:" + truncateName(ut.Username), Action: "soap.login",
+		s.audit(ctx, &fuelgate.AuditEvent{MID: auditMID, Actor: "user:" + truncateName(ut.Username), Action: "soap.login",
 			Target: "usernametoken", Outcome: fuelgate.OutcomeFailure, SourceIP: sourceIP, Detail: reason})
 		return nil, ErrLoginFailed
 	}
@@ -53,7 +54,7 @@ func (s *Service) VerifyUser(ctx context.Context, ut *soap.UsernameToken, source
 	}
 	var userID int64
 	if e.user != nil {
-		userID = e.user.ID
+		userID, auditMID = e.user.ID, e.user.DefaultMID
 	}
 	if ut.HasNonce {
 		if len(ut.Nonce) < s.cfg.NonceMin || len(ut.Nonce) > s.cfg.NonceMax {
@@ -225,10 +226,13 @@ func (s *Service) resetFailures(ctx context.Context, id int64) {
 	s.users.del("u:" + u.Username)
 }
 
-// RecordPasswordLogin applies the lockout rules to a console sign-in: ok
-// reports whether the password was right. It returns ErrLoginFailed when the
-// sign-in must be refused.
-func (s *Service) RecordPasswordLogin(ctx context.Context, username, password, sourceIP string) (*fuelgate.User, error) {
+// SignIn authenticates an admin-console sign-in by username and password
+// (argon2id) and applies the lockout rules: a wrong password counts toward
+// the enterprise's threshold, a success resets the count. It returns the user,
+// or ErrLoginFailed for every refusal (unknown user, wrong password, inactive,
+// locked), so the caller cannot tell them apart. Each attempt is audited as
+// console.login.
+func (s *Service) SignIn(ctx context.Context, username, password, sourceIP string) (*fuelgate.User, error) {
 	e, err := s.userSnapshot(ctx, username)
 	if err != nil {
 		return nil, err
@@ -244,7 +248,11 @@ func (s *Service) RecordPasswordLogin(ctx context.Context, username, password, s
 		}
 	}
 	if !ok || !e.user.Active || e.user.IsLocked(now) {
-		s.audit(ctx, &fuelgate.AuditEvent{Actor: "user:" + truncateName(username), Action: "console.login",
+		var mid int64 // a known user's failures are visible to their enterprise's admins
+		if e.user != nil {
+			mid = e.user.DefaultMID
+		}
+		s.audit(ctx, &fuelgate.AuditEvent{MID: mid, Actor: "user:" + truncateName(username), Action: "console.login",
 			Outcome: fuelgate.OutcomeFailure, SourceIP: sourceIP})
 		return nil, ErrLoginFailed
 	}
@@ -277,4 +285,11 @@ func truncateName(s string) string {
 		return s[:128] + "…"
 	}
 	return s
+}
+
+// Permissions returns the union of the permissions granted by the given role
+// IDs (system or custom); unknown IDs grant nothing. The admin console uses it
+// to build a signed-in user's manage.Actor.
+func (s *Service) Permissions(ctx context.Context, roleIDs []string) (map[string]bool, error) {
+	return s.permissions(ctx, roleIDs)
 }

@@ -8,6 +8,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"net"
@@ -16,7 +17,9 @@ import (
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate/console"
 	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/internal/throttle"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/tokenapi"
 )
@@ -67,9 +70,10 @@ type Server struct {
 	Manage  *manage.Service
 	Handler http.Handler
 
-	cfg Config
-	log *slog.Logger
-	srv *http.Server
+	cfg     Config
+	log     *slog.Logger
+	srv     *http.Server
+	metrics *metrics
 }
 
 // New builds a Server.
@@ -94,7 +98,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	ac := cfg.Auth
 	ac.Store, ac.Keys, ac.Now, ac.Log = cfg.Store, cfg.Keys, cfg.Now, cfg.Log
-	s := &Server{cfg: cfg, log: cfg.Log}
+	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(sqlDB(cfg.Store))}
 	s.Auth = auth.New(ac)
 	s.Manage = manage.New(manage.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Log: cfg.Log, Changed: s.Auth.Forget})
 	s.Handler = s.routes()
@@ -114,15 +118,26 @@ func New(cfg Config) (*Server, error) {
 // routes builds the one mux of the program.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	(&tokenapi.Handler{Auth: s.Auth, Store: s.cfg.Store, PublicURL: s.cfg.PublicURL, Log: s.log}).Register(mux)
+	(&tokenapi.Handler{Auth: s.Auth, Store: s.cfg.Store, PublicURL: s.cfg.PublicURL, Log: s.log,
+		Throttle: throttle.New(throttle.Config{Now: s.cfg.Now})}).Register(mux)
 	s.registerSOAP(mux)
+	(&console.Handler{Manage: s.Manage, Auth: s.Auth, PublicURL: s.cfg.PublicURL, Secure: s.cfg.TLS != nil, Now: s.cfg.Now, Log: s.log}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/", notFound)
 	return s.middleware(mux)
+}
+
+// sqlDB returns the store's connection pool when it exposes one, for pool metrics.
+func sqlDB(st fuelgate.Store) *sql.DB {
+	if d, ok := st.(interface{ DB() *sql.DB }); ok {
+		return d.DB()
+	}
+	return nil
 }
 
 // ready answers 200 when the store answers.

@@ -47,7 +47,11 @@ func (h *Handler) requestToken(w http.ResponseWriter, r *http.Request) {
 		WithLegacy: r.URL.Query().Get("legacy") == "1",
 		SourceIP:   clientip.From(r),
 	}
+	if h.throttled(w, r, req.ClientID, true) {
+		return
+	}
 	toks, err := h.Auth.GrantLegacy(r.Context(), req)
+	h.noteFailure(r, req.ClientID, err)
 	switch {
 	case err == nil:
 		writeJSON(w, http.StatusOK, legacyResponse{AccessToken: toks.AccessToken, ExpiresIn: toks.ExpiresIn,

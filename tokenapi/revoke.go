@@ -21,8 +21,12 @@ func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, basic, err := clientCredentials(r, p, "client_id", "client_secret")
+	if err == nil && h.throttled(w, r, id, false) {
+		return
+	}
 	if err == nil {
 		err = h.Auth.Revoke(r.Context(), id, secret, p["token"], clientip.From(r))
+		h.noteFailure(r, id, err)
 	}
 	if err != nil {
 		h.writeGrantError(w, r, err, basic, 0)
@@ -59,8 +63,12 @@ func (h *Handler) introspect(w http.ResponseWriter, r *http.Request) {
 		h.writeGrantError(w, r, err, basic, 0)
 		return
 	}
+	if h.throttled(w, r, id, false) {
+		return
+	}
 	info, err := h.Auth.Introspect(r.Context(), id, secret, p["token"])
 	if err != nil {
+		h.noteFailure(r, id, err)
 		h.writeGrantError(w, r, err, basic, 0)
 		return
 	}

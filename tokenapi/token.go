@@ -45,6 +45,9 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		h.writeGrantError(w, r, err, basic, 0)
 		return
 	}
+	if h.throttled(w, r, id, false) {
+		return
+	}
 	req := auth.GrantRequest{ClientID: id, ClientSecret: secret, SourceIP: clientip.From(r)}
 	if v, ok := p["account_id"]; ok && strings.TrimSpace(v) != "" {
 		mid, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
@@ -59,6 +62,7 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 	}
 	tok, err := h.Auth.Grant(r.Context(), req)
 	if err != nil {
+		h.noteFailure(r, id, err)
 		h.writeGrantError(w, r, err, basic, req.AccountID)
 		return
 	}

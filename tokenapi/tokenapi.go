@@ -12,6 +12,7 @@ import (
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate/internal/throttle"
 )
 
 // MaxBodyBytes caps a token request body.
@@ -23,6 +24,8 @@ type Handler struct {
 	Store     fuelgate.Store
 	PublicURL string // e.g. "https://auth.example.com"; instance URLs are built from it
 	Log       *slog.Logger
+	// Throttle limits failed client authentication (nil: no throttling).
+	Throttle *throttle.Limiter
 }
 
 // Register adds the endpoints to mux.
