@@ -50,6 +50,9 @@ type Config struct {
 	SweepInterval time.Duration
 	// Timeouts override the HTTP server's timeouts (zero fields keep the defaults).
 	Timeouts Timeouts
+	// Throttle sets the limits on failed client authentication (zero: defaults,
+	// 10 failures then one every 6 s per address and per client ID from it).
+	Throttle throttle.Config
 }
 
 // Timeouts are the http.Server limits; the defaults are the constants above.
@@ -119,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	(&tokenapi.Handler{Auth: s.Auth, Store: s.cfg.Store, PublicURL: s.cfg.PublicURL, Log: s.log,
-		Throttle: throttle.New(throttle.Config{Now: s.cfg.Now})}).Register(mux)
+		Throttle: s.throttle()}).Register(mux)
 	s.registerSOAP(mux)
 	(&console.Handler{Manage: s.Manage, Auth: s.Auth, PublicURL: s.cfg.PublicURL, Secure: s.cfg.TLS != nil, Now: s.cfg.Now, Log: s.log}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -130,6 +133,15 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/", notFound)
 	return s.middleware(mux)
+}
+
+// throttle builds the limiter for failed client authentication.
+func (s *Server) throttle() *throttle.Limiter {
+	tc := s.cfg.Throttle
+	if tc.Now == nil {
+		tc.Now = s.cfg.Now
+	}
+	return throttle.New(tc)
 }
 
 // sqlDB returns the store's connection pool when it exposes one, for pool metrics.

@@ -15,6 +15,7 @@ import (
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/internal/fgtest"
 	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/server"
 )
 
 var ctx = context.Background()
@@ -32,7 +33,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{Env: fgtest.New(t)}
+	// Many failures come from one address here; throttling has its own test.
+	e := &env{Env: fgtest.New(t, fgtest.Options{Configure: func(c *server.Config) { c.Throttle.Burst = 1 << 20 }})}
 	e.Clock.Set(epoch)
 	op := manage.Operator()
 	var err error
