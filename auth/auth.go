@@ -46,19 +46,41 @@ type Config struct {
 	RefreshLifetime time.Duration
 	// AuditRetention is how long audit events are kept by Sweep (default 90 days; negative keeps forever).
 	AuditRetention time.Duration
+	// Observer receives counts for metrics (default: none).
+	Observer Observer
 }
+
+// Observer receives what the service counts. Labels are low-cardinality:
+// versions ("v1", "v2"), methods, outcomes and cache names — never an ID.
+type Observer interface {
+	TokenIssued(version string)
+	TokenRefused(version string)
+	Login(method, outcome string)
+	Lockout()
+	Cache(name string, hit bool)
+}
+
+type noObserver struct{}
+
+func (noObserver) TokenIssued(string)   {}
+func (noObserver) TokenRefused(string)  {}
+func (noObserver) Login(string, string) {}
+func (noObserver) Lockout()             {}
+func (noObserver) Cache(string, bool)   {}
 
 // Service implements the runtime rules. It is safe for concurrent use.
 type Service struct {
-	cfg    Config
-	store  fuelgate.Store
-	keys   *secret.Keys
-	now    func() time.Time
-	log    *slog.Logger
-	tokens *cache[tokenEntry]
-	users  *cache[userEntry]
-	creds  *cache[credEntry]
-	slow   chan struct{}
+	cfg     Config
+	store   fuelgate.Store
+	keys    *secret.Keys
+	now     func() time.Time
+	log     *slog.Logger
+	tokens  *cache[tokenEntry]
+	users   *cache[userEntry]
+	creds   *cache[credEntry]
+	slow    chan struct{}
+	flights flights
+	obs     Observer
 }
 
 // New returns a Service for cfg.
@@ -93,6 +115,9 @@ func New(cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = noObserver{}
+	}
 	return &Service{
 		cfg:    cfg,
 		store:  cfg.Store,
@@ -103,8 +128,12 @@ func New(cfg Config) *Service {
 		users:  newCache[userEntry](cfg.TokenCacheSize),
 		creds:  newCache[credEntry](cfg.TokenCacheSize),
 		slow:   make(chan struct{}, cfg.SlowHashes),
+		obs:    cfg.Observer,
 	}
 }
+
+// ObserveLogin counts a SOAP authentication by method and outcome.
+func (s *Service) ObserveLogin(method, outcome string) { s.obs.Login(method, outcome) }
 
 // Forget drops every cached token, user snapshot and verified credential, so
 // that the next call re-reads the store. Admin changes made in this process

@@ -87,6 +87,7 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 		s.audit(ctx, &fuelgate.AuditEvent{MID: auditMID, Actor: clientActor(req.ClientID),
 			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP,
 			Detail: fuelgate.ErrorMessage(err)})
+		s.obs.TokenRefused("v2")
 		return nil, err
 	}
 	st, err := s.settings(ctx, pkg.EnterpriseMID)
@@ -104,6 +105,7 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 	if err != nil {
 		return nil, err
 	}
+	s.obs.TokenIssued("v2")
 	return &IssuedToken{AccessToken: tok, ExpiresIn: fuelgate.ExpiresIn(st.TokenLifetime),
 		ExpiresAt: rec.ExpiresAt, Scopes: scopes, MID: mid}, nil
 }

@@ -39,6 +39,7 @@ func (s *Service) GrantLegacy(ctx context.Context, req LegacyRequest) (*LegacyTo
 	if err != nil {
 		s.audit(ctx, &fuelgate.AuditEvent{Actor: clientActor(req.ClientID), Action: "token.issue", Target: "v1",
 			Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)})
+		s.obs.TokenRefused("v1")
 		return nil, err
 	}
 	out := &LegacyTokens{ExpiresIn: int64(s.cfg.LegacyLifetime / time.Second)}
@@ -67,6 +68,7 @@ func (s *Service) GrantLegacy(ctx context.Context, req LegacyRequest) (*LegacyTo
 	if err != nil {
 		return nil, err
 	}
+	s.obs.TokenIssued("v1")
 	return out, nil
 }
 

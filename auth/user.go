@@ -131,10 +131,20 @@ func (s *Service) checkPassword(ctx context.Context, u *fuelgate.User, ut *soap.
 	}
 	key := string(secret.HMAC(s.keys.Pepper, "cred", ut.Username, ut.Password))
 	if u != nil {
-		if c, ok := s.creds.get(key, s.now()); ok && c.userID == u.ID && c.version == u.PasswordVersion {
+		c, ok := s.creds.get(key, s.now())
+		hit := ok && c.userID == u.ID && c.version == u.PasswordVersion
+		s.obs.Cache("credential", hit)
+		if hit {
 			return true, nil
 		}
 	}
+	// Concurrent logins with the same credential share one argon2id run.
+	return s.flights.do(ctx, key, func() (bool, error) { return s.slowVerify(ctx, key, u, ut.Password) })
+}
+
+// slowVerify runs argon2id for u (nil: a dummy hash, same cost) under the
+// concurrency bound, and caches a success.
+func (s *Service) slowVerify(ctx context.Context, key string, u *fuelgate.User, password string) (bool, error) {
 	hash := secret.DummyHash
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
@@ -144,7 +154,7 @@ func (s *Service) checkPassword(ctx context.Context, u *fuelgate.User, ut *soap.
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	ok, err := secret.VerifyPassword(hash, ut.Password)
+	ok, err := secret.VerifyPassword(hash, password)
 	<-s.slow
 	if err != nil {
 		s.log.ErrorContext(ctx, "stored password hash unreadable", "err", err)
@@ -162,10 +172,11 @@ func (s *Service) checkPassword(ctx context.Context, u *fuelgate.User, ut *soap.
 func (s *Service) userSnapshot(ctx context.Context, username string) (userEntry, error) {
 	key := "u:" + username
 	now := s.now()
-	if e, ok := s.users.get(key, now); ok {
+	e, ok := s.users.get(key, now)
+	s.obs.Cache("user", ok)
+	if ok {
 		return e, nil
 	}
-	var e userEntry
 	u, err := s.store.UserByUsername(ctx, username)
 	switch {
 	case fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND:
@@ -206,6 +217,10 @@ func (s *Service) recordFailure(ctx context.Context, e userEntry, sourceIP strin
 	}
 	s.users.del("u:" + e.user.Username)
 	if locked {
+		s.obs.Lockout()
+		if err := fuelgate.NotifyChange(ctx, s.store); err != nil {
+			s.log.ErrorContext(ctx, "notify other instances", "err", err)
+		}
 		s.audit(ctx, &fuelgate.AuditEvent{MID: e.user.DefaultMID, Actor: "system", Action: "user.lockout",
 			Target: "user:" + e.user.Username, Outcome: fuelgate.OutcomeSuccess, SourceIP: sourceIP,
 			Detail: "locked for " + e.settings.LockoutDuration.String()})

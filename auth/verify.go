@@ -32,6 +32,7 @@ func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string
 	key := string(hash)
 	now := s.now()
 	e, ok := s.tokens.get(key, now)
+	s.obs.Cache("token", ok)
 	if !ok {
 		var err error
 		e, err = s.loadToken(ctx, hash)
@@ -162,6 +163,9 @@ func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token, sou
 		return err
 	}
 	s.tokens.del(string(hash))
+	if err := fuelgate.NotifyChange(ctx, s.store); err != nil {
+		s.log.ErrorContext(ctx, "notify other instances", "err", err)
+	}
 	s.audit(ctx, &fuelgate.AuditEvent{MID: t.MID, Actor: clientActor(pkg.ClientID), Action: "token.revoke",
 		Target: t.Kind, Outcome: fuelgate.OutcomeSuccess, SourceIP: sourceIP})
 	return nil

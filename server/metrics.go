@@ -36,7 +36,7 @@ func newMetrics(db *sql.DB) *metrics {
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fuelgate_tokens_total",
 			Help: "Token requests by API version (v1, v2) and result (issued, refused)."}, []string{"version", "result"}),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fuelgate_soap_logins_total",
-			Help: "SOAP call authentications by method (token, legacy_token, password_text, password_digest, none) and outcome (success, failure, expired)."},
+			Help: "SOAP call authentications by method (token, legacy_token, password_text, password_digest, none, ambiguous, timestamp) and outcome (success, failure, expired)."},
 			[]string{"method", "outcome"}),
 		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "fuelgate_lockouts_total",
 			Help: "Users soft-locked after too many failed password logins."}),

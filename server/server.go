@@ -99,9 +99,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = time.Minute
 	}
+	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(sqlDB(cfg.Store))}
 	ac := cfg.Auth
 	ac.Store, ac.Keys, ac.Now, ac.Log = cfg.Store, cfg.Keys, cfg.Now, cfg.Log
-	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(sqlDB(cfg.Store))}
+	if ac.Observer == nil {
+		ac.Observer = s.metrics
+	}
 	s.Auth = auth.New(ac)
 	s.Manage = manage.New(manage.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Log: cfg.Log, Changed: s.Auth.Forget})
 	s.Handler = s.routes()
@@ -180,6 +183,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer stopSweep()
 	if s.cfg.SweepInterval > 0 {
 		go s.Auth.RunSweeper(sweepCtx, s.cfg.SweepInterval)
+	}
+	if n, ok := s.cfg.Store.(fuelgate.Notifier); ok {
+		// Another instance changed something: drop the caches at once.
+		go n.Listen(sweepCtx, s.Auth.Forget)
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -2,6 +2,7 @@ package soapapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/fuelgate/fuelgate"
@@ -20,26 +21,47 @@ import (
 // No credentials at all fail. Every failure is auth.ErrLoginFailed, except a
 // token past its expiry (auth.ErrTokenExpired).
 func (h *Handler) authenticate(ctx context.Context, env *soap.Envelope, r *http.Request) (*auth.Principal, error) {
+	p, method, err := h.verify(ctx, env, r)
+	outcome := "success"
+	switch {
+	case errors.Is(err, auth.ErrTokenExpired):
+		outcome = "expired"
+	case err != nil:
+		outcome = "failure"
+	}
+	h.Auth.ObserveLogin(method, outcome)
+	return p, err
+}
+
+// verify checks the credentials and names the method used.
+func (h *Handler) verify(ctx context.Context, env *soap.Envelope, r *http.Request) (*auth.Principal, string, error) {
 	hdr := env.Header
 	var ut *soap.UsernameToken
 	if hdr.Security != nil {
 		if err := h.Auth.CheckTimestamp(hdr.Security.Timestamp); err != nil {
-			return nil, err
+			return nil, "timestamp", err
 		}
 		ut = hdr.Security.UsernameToken
 	}
 	realUT := ut != nil && !ut.IsPlaceholder()
 	switch {
 	case hdr.HasFuelOAuth && hdr.HasOAuth, (hdr.HasFuelOAuth || hdr.HasOAuth) && realUT:
-		return nil, auth.ErrLoginFailed
+		return nil, "ambiguous", auth.ErrLoginFailed
 	case hdr.HasFuelOAuth:
-		return h.Auth.VerifyToken(ctx, hdr.FuelOAuth, fuelgate.TokenAccess, fuelgate.TokenLegacyAccess)
+		p, err := h.Auth.VerifyToken(ctx, hdr.FuelOAuth, fuelgate.TokenAccess, fuelgate.TokenLegacyAccess)
+		return p, "token", err
 	case hdr.HasOAuth:
-		return h.Auth.VerifyToken(ctx, hdr.OAuthToken, fuelgate.TokenLegacy)
+		p, err := h.Auth.VerifyToken(ctx, hdr.OAuthToken, fuelgate.TokenLegacy)
+		return p, "legacy_token", err
 	case realUT:
-		return h.Auth.VerifyUser(ctx, ut, clientip.From(r))
+		method := "password_text"
+		if ut.PasswordType == soap.PasswordDigest {
+			method = "password_digest"
+		}
+		p, err := h.Auth.VerifyUser(ctx, ut, clientip.From(r))
+		return p, method, err
 	}
-	return nil, auth.ErrLoginFailed
+	return nil, "none", auth.ErrLoginFailed
 }
 
 // actorFor is the manage actor of a principal, for writes.
