@@ -119,7 +119,7 @@ func (s *Service) grantMID(ctx context.Context, pkg *fuelgate.Package, accountID
 	if !pkg.CanReach(mid) {
 		return 0, ErrAccountUnreachable
 	}
-	a, err := s.account(ctx, mid)
+	a, err := s.Account(ctx, mid)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && !a.Active) {
 		return 0, ErrAccountUnreachable
 	}

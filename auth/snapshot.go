@@ -27,7 +27,9 @@ func (s *Service) settings(ctx context.Context, enterpriseMID int64) (*fuelgate.
 	return st, nil
 }
 
-func (s *Service) account(ctx context.Context, mid int64) (*fuelgate.Account, error) {
+// Account returns the BU mid from a snapshot at most TokenCacheTTL old
+// (ENOTFOUND when it does not exist).
+func (s *Service) Account(ctx context.Context, mid int64) (*fuelgate.Account, error) {
 	key := "a:" + strconv.FormatInt(mid, 10)
 	if e, ok := s.users.get(key, s.now()); ok {
 		if e.account == nil {

@@ -208,7 +208,7 @@ func (h *Handler) putBuf(b *bytes.Buffer) {
 // call builds the objects.Call for a verified principal.
 func (h *Handler) call(ctx context.Context, p *auth.Principal, r *http.Request) *objects.Call {
 	return &objects.Call{Ctx: ctx, P: p, Actor: h.actorFor(p, r), Manage: h.Manage, Store: h.Store,
-		Location: h.Location, Now: h.Now}
+		Location: h.Location, Now: h.Now, Account: h.Auth.Account}
 }
 
 // responseAction is the wsa:Action of an operation's response.

@@ -43,23 +43,37 @@ func (BusinessUnit) WriteAccess() Access {
 	return Access{Scope: "accounts_write", Perm: fuelgate.PermBusinessUnitsManage}
 }
 
+// List reads only the requested BUs and their ancestors (from the snapshot
+// cache), so its cost does not grow with the number of BUs in the database.
 func (BusinessUnit) List(c *Call, mids []int64) ([]Record, error) {
-	all, err := c.Store.Accounts(c.Ctx, fuelgate.AccountFilter{})
-	if err != nil {
-		return nil, err
-	}
 	byMID := map[int64]*fuelgate.Account{}
-	for _, a := range all {
-		byMID[a.MID] = a
-	}
-	want := map[int64]bool{}
-	for _, m := range mids {
-		want[m] = true
+	load := func(mid int64) (*fuelgate.Account, error) {
+		if a, ok := byMID[mid]; ok {
+			return a, nil
+		}
+		a, err := c.account(mid)
+		if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		byMID[mid] = a
+		return a, nil
 	}
 	var out []Record
-	for _, a := range all {
-		if !want[a.MID] {
+	for _, m := range mids {
+		a, err := load(m)
+		if err != nil {
+			return nil, err
+		}
+		if a == nil {
 			continue
+		}
+		for p, i := a, 0; p != nil && p.ParentMID != 0 && i < 1000; i++ { // ancestors, for ParentName and EnterpriseID
+			if p, err = load(p.ParentMID); err != nil {
+				return nil, err
+			}
 		}
 		// Defence in depth, as AccountUser.List: never a BU of another enterprise.
 		if rec := buRecord(c, a, byMID); rec["Client.EnterpriseID"] == itoa(c.P.EnterpriseMID) {

@@ -26,6 +26,8 @@ type Call struct {
 	Store    fuelgate.Store
 	Location *time.Location // zone of SOAP dateTime values
 	Now      func() time.Time
+	// Account reads a BU, from a short-lived snapshot (see auth.Service.Account).
+	Account func(ctx context.Context, mid int64) (*fuelgate.Account, error)
 }
 
 // now reads the call's clock.
@@ -34,6 +36,14 @@ func (c *Call) now() time.Time {
 		return time.Now()
 	}
 	return c.Now()
+}
+
+// account reads a BU through the snapshot when the call has one, else the store.
+func (c *Call) account(mid int64) (*fuelgate.Account, error) {
+	if c.Account != nil {
+		return c.Account(c.Ctx, mid)
+	}
+	return c.Store.Account(c.Ctx, mid)
 }
 
 // Authorize returns a NotAuthorized error unless the principal may act in mid.
