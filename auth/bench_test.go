@@ -139,3 +139,20 @@ func BenchmarkPasswordTextCached(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTokenMintParallel is Grant under concurrency, where SQLite writes
+// are group-committed.
+func BenchmarkTokenMintParallel(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	b.SetParallelism(8)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := e.svc.Grant(ctx, auth.GrantRequest{ClientID: e.clientID, ClientSecret: e.clientSecret}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

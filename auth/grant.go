@@ -37,13 +37,24 @@ func (s *Service) SecretHash(clientSecret string) []byte {
 var dummySecretHash = make([]byte, 32)
 
 // AuthenticateClient checks a client ID and secret. Unknown client, wrong
-// secret and disabled package all give ErrInvalidClient, in the same time.
+// secret and disabled package all give ErrInvalidClient, at the same cost: a
+// success may be answered from the package snapshot (at most TokenCacheTTL
+// old), but every failure is decided on a fresh read of the store, so a
+// secret rotated by another process works at once and a failure costs one
+// read whether or not the client ID exists.
 func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret string) (*fuelgate.Package, error) {
 	got := s.SecretHash(clientSecret)
 	if clientID == "" || len(clientID) > 256 || len(clientSecret) > 1024 {
 		secret.Equal(got, dummySecretHash)
 		return nil, ErrInvalidClient
 	}
+	now := s.now()
+	key := "p:" + clientID
+	if e, ok := s.users.get(key, now); ok && e.pkg != nil && s.clientOK(e.pkg, got) {
+		s.obs.Cache("package", true)
+		return e.pkg, nil
+	}
+	s.obs.Cache("package", false)
 	pkg, err := s.store.PackageByClientID(ctx, clientID)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
 		secret.Equal(got, dummySecretHash)
@@ -53,13 +64,20 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 	if err != nil {
 		return nil, err
 	}
+	if !s.clientOK(pkg, got) {
+		return nil, ErrInvalidClient
+	}
+	s.users.put(key, userEntry{pkg: pkg}, now.Add(s.cfg.TokenCacheTTL), now)
+	return pkg, nil
+}
+
+// clientOK checks a secret's HMAC against the current and, during an
+// overlap, the previous secret, in constant time, and that pkg is enabled.
+func (s *Service) clientOK(pkg *fuelgate.Package, got []byte) bool {
 	ok := secret.Equal(got, pkg.SecretHash)
 	prevOK := len(pkg.PrevSecretHash) > 0 && secret.Equal(got, pkg.PrevSecretHash) &&
 		s.now().Before(pkg.PrevSecretExpires)
-	if !(ok || prevOK) || !pkg.Enabled {
-		return nil, ErrInvalidClient
-	}
-	return pkg, nil
+	return (ok || prevOK) && pkg.Enabled
 }
 
 // Grant issues a v2 access token for client credentials.

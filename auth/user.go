@@ -11,11 +11,12 @@ import (
 )
 
 // userEntry is a cached snapshot: a user with their enterprise settings and
-// permissions, or a settings or account row (see snapshot.go).
+// permissions, or a settings, account or package row (see snapshot.go).
 type userEntry struct {
 	user     *fuelgate.User // nil for an unknown username
 	settings *fuelgate.Settings
 	account  *fuelgate.Account
+	pkg      *fuelgate.Package
 	perms    map[string]bool
 }
 

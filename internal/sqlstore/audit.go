@@ -16,7 +16,7 @@ const defaultAuditLimit = 100
 func (s *Store) AppendAudit(ctx context.Context, e *fuelgate.AuditEvent) error {
 	return s.write(ctx, func(s *Store) error {
 		var id int64
-		err := s.tx.QueryRowContext(ctx, `INSERT INTO audit_events (at, mid, actor, action, target, outcome,
+		err := s.queryRowPrepared(ctx, `INSERT INTO audit_events (at, mid, actor, action, target, outcome,
 			source_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			Micros(e.Time), e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail).Scan(&id)
 		if err != nil {

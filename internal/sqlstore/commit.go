@@ -131,10 +131,15 @@ func (c *committer) commit(batch []*job) {
 	}
 }
 
+// withTx is a view of s inside tx (for prepared statements).
+func (s *Store) withTx(tx *sql.Tx) *Store {
+	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx}
+}
+
 // runJob runs one job inside a savepoint of tx, rolling back to it on error or panic.
 func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 	sp := "job" + strconv.Itoa(i)
-	if _, err := tx.ExecContext(j.ctx, "SAVEPOINT "+sp); err != nil {
+	if _, err := c.s.withTx(tx).execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
 		return c.s.internal("Atomic", err)
 	}
 	defer func() {
@@ -143,14 +148,14 @@ func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 		}
 		if err != nil {
 			// Undo this job only; on failure the whole transaction is unusable.
-			if _, rerr := tx.Exec("ROLLBACK TO " + sp); rerr != nil {
+			if _, rerr := c.s.withTx(tx).execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
 				err = c.s.internal("Atomic", rerr)
 			}
 		}
-		if _, rerr := tx.Exec("RELEASE " + sp); rerr != nil && err == nil {
+		if _, rerr := c.s.withTx(tx).execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
 			err = c.s.internal("Atomic", rerr)
 		}
 	}()
-	child := &Store{db: c.s.db, dialect: c.s.dialect, clock: c.s.clock, tx: tx, now: c.s.clock()}
+	child := &Store{db: c.s.db, dialect: c.s.dialect, clock: c.s.clock, stmts: c.s.stmts, tx: tx, now: c.s.clock()}
 	return j.fn(child)
 }

@@ -14,6 +14,7 @@ type Store struct {
 	dialect Dialect
 	clock   func() time.Time
 	commits *committer // group commit of write transactions; nil unless SerializeWrites
+	stmts   *stmtCache // prepared statements, shared with the Stores handed to Atomic
 
 	// Set only on the Store handed to an Atomic function.
 	tx  *sql.Tx
@@ -28,7 +29,7 @@ func New(db *sql.DB, d Dialect) *Store {
 	if d.IsUniqueViolation == nil {
 		d.IsUniqueViolation = func(error) bool { return false }
 	}
-	s := &Store{db: db, dialect: d, clock: time.Now}
+	s := &Store{db: db, dialect: d, clock: time.Now, stmts: &stmtCache{}}
 	if d.SerializeWrites {
 		s.commits = newCommitter(s)
 	}
@@ -55,6 +56,7 @@ func (s *Store) Close() error {
 	if s.commits != nil {
 		s.commits.stop()
 	}
+	s.stmts.close()
 	if err := s.db.Close(); err != nil {
 		return s.internal("Close", err)
 	}

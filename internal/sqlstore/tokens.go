@@ -12,7 +12,7 @@ import (
 // CreateToken stores an issued token; ECONFLICT if its hash is already stored.
 func (s *Store) CreateToken(ctx context.Context, t *fuelgate.Token) error {
 	return s.write(ctx, func(s *Store) error {
-		_, err := s.tx.ExecContext(ctx, `INSERT INTO tokens (hash, kind, package_id, client_id, mid, scopes,
+		_, err := s.execPrepared(ctx, `INSERT INTO tokens (hash, kind, package_id, client_id, mid, scopes,
 			issued_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			t.Hash, t.Kind, t.PackageID, t.ClientID, t.MID, joinScopes(t.Scopes),
 			Micros(t.IssuedAt), Micros(t.ExpiresAt), Micros(t.RevokedAt))
@@ -25,7 +25,7 @@ func (s *Store) Token(ctx context.Context, hash []byte) (*fuelgate.Token, error)
 	var t fuelgate.Token
 	var scopes string
 	var issued, expires, revoked int64
-	err := s.q().QueryRowContext(ctx, `SELECT hash, kind, package_id, client_id, mid, scopes, issued_at,
+	err := s.queryRowPrepared(ctx, `SELECT hash, kind, package_id, client_id, mid, scopes, issued_at,
 		expires_at, revoked_at FROM tokens WHERE hash = $1`, hash).Scan(&t.Hash, &t.Kind, &t.PackageID,
 		&t.ClientID, &t.MID, &scopes, &issued, &expires, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -121,7 +121,7 @@ func (s *Store) exec(ctx context.Context, op, query string, args ...any) (int64,
 // execTx runs one write statement in s's transaction and reports the number
 // of rows it changed.
 func (s *Store) execTx(ctx context.Context, op, query string, args ...any) (int64, error) {
-	res, err := s.tx.ExecContext(ctx, query, args...)
+	res, err := s.execPrepared(ctx, query, args...)
 	if err != nil {
 		return 0, s.internal(op, err)
 	}

@@ -1,0 +1,68 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// stmtCache holds statements prepared once on the pool and reused: the hot
+// paths (token insert and lookup, audit insert, nonce insert, package lookup)
+// then skip SQL parsing, which is most of a statement's cost in SQLite.
+type stmtCache struct {
+	m sync.Map // query → *sql.Stmt
+}
+
+// prep returns the cached prepared statement for query.
+func (s *Store) prep(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := s.stmts.m.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := s.stmts.m.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// execPrepared runs a write statement in s's transaction through the cache.
+func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.prep(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+// queryRowPrepared runs a one-row query through the cache, in s's
+// transaction inside Atomic, on the pool otherwise.
+func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) rowScanner {
+	st, err := s.prep(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	if s.tx != nil {
+		return s.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// rowScanner is what *sql.Row offers.
+type rowScanner interface{ Scan(dest ...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+// close closes every cached statement.
+func (c *stmtCache) close() {
+	c.m.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		c.m.Delete(k)
+		return true
+	})
+}
