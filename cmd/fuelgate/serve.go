@@ -21,6 +21,7 @@ type serveFlags struct {
 	tlsCert, tlsKey  string
 	enterprise       string
 	logFormat        string
+	pprofAddr        string
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -34,6 +35,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.BoolVar(&f.selfSigned, "tls-self-signed", false, "serve HTTPS with a local CA and certificate created next to the database")
 	fs.StringVar(&f.enterprise, "enterprise-name", "Enterprise", "name of the enterprise created on an empty database")
 	fs.StringVar(&f.logFormat, "log-format", envOr(m.Getenv, "FUELGATE_LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", m.Getenv("FUELGATE_PPROF_ADDR"), "serve Go profiling (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 ($FUELGATE_PPROF_ADDR)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +64,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	srv, err := server.New(server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public})
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		if err := servePprof(ctx, f.pprofAddr, log); err != nil {
+			return err
+		}
 	}
 	boot, err := srv.Manage.Bootstrap(ctx, f.enterprise, f.demo)
 	if err != nil {

@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/fuelgate/fuelgate"
 )
 
-// maxBatch bounds how many write jobs share one transaction.
-const maxBatch = 128
+// maxBatch bounds how many write jobs share one transaction; linger is how
+// long a batch that already has company waits for one more job.
+const (
+	maxBatch = 128
+	linger   = 200 * time.Microsecond
+)
 
 // committer runs the write transactions of a database that allows one writer
 // at a time (SQLite) with group commit: jobs that queue while a transaction
@@ -70,18 +75,37 @@ func (c *committer) loop() {
 			c.drain()
 			return
 		}
-		batch := []*job{first}
-	fill:
+		batch := c.fill([]*job{first})
+		c.commit(batch)
+	}
+}
+
+// fill adds the jobs already queued. When that found company, it waits up to
+// linger once more for stragglers: under load, writers arrive a few at a
+// time, and a slightly larger batch shares one commit between more of them.
+func (c *committer) fill(batch []*job) []*job {
+	take := func() {
 		for len(batch) < maxBatch {
 			select {
 			case j := <-c.jobs:
 				batch = append(batch, j)
 			default:
-				break fill
+				return
 			}
 		}
-		c.commit(batch)
 	}
+	take()
+	if len(batch) > 1 && len(batch) < maxBatch {
+		t := time.NewTimer(linger)
+		select {
+		case j := <-c.jobs:
+			batch = append(batch, j)
+			take()
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	return batch
 }
 
 // drain fails the jobs still queued when the store closes.
@@ -96,8 +120,59 @@ func (c *committer) drain() {
 	}
 }
 
-// commit runs one batch in one transaction.
+// commit runs one batch in one transaction. It first runs the jobs one
+// after another without savepoints (the common case: nothing fails); if a
+// job fails, that transaction is rolled back and the batch runs again with a
+// savepoint around each job, so that only the failing jobs are undone.
 func (c *committer) commit(batch []*job) {
+	if len(batch) > 1 && c.commitFast(batch) {
+		return
+	}
+	c.commitIsolated(batch)
+}
+
+// commitFast runs the batch without savepoints. It reports false, having
+// rolled back and answered nobody, when a job failed.
+func (c *committer) commitFast(batch []*job) bool {
+	for _, j := range batch {
+		if j.ctx.Err() != nil {
+			return false
+		}
+	}
+	tx, err := c.s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return false
+	}
+	for _, j := range batch {
+		if err := c.runPlain(tx, j); err != nil {
+			tx.Rollback()
+			return false
+		}
+	}
+	err = tx.Commit()
+	for _, j := range batch {
+		if err != nil {
+			j.done <- c.s.internal("Atomic", err)
+		} else {
+			j.done <- nil
+		}
+	}
+	return true
+}
+
+// runPlain runs one job in tx without a savepoint, turning a panic into an error.
+func (c *committer) runPlain(tx *sql.Tx, j *job) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = c.s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
+		}
+	}()
+	child := &Store{db: c.s.db, dialect: c.s.dialect, clock: c.s.clock, stmts: c.s.stmts, tx: tx, now: c.s.clock()}
+	return j.fn(child)
+}
+
+// commitIsolated runs each job inside its own savepoint of one transaction.
+func (c *committer) commitIsolated(batch []*job) {
 	results := make([]error, len(batch))
 	tx, err := c.s.db.BeginTx(context.Background(), nil)
 	if err != nil {
