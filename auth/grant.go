@@ -163,10 +163,10 @@ func grantScopes(pkg *fuelgate.Package, requested *string) ([]string, error) {
 
 // mint creates a token text and its stored record.
 func (s *Service) mint(kind string, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) (string, *fuelgate.Token) {
-	tok := secret.Token()
 	now := s.now().UTC()
+	tok, key := newTokenText(now)
 	return tok, &fuelgate.Token{
-		Hash: secret.SHA256(tok), Kind: kind, PackageID: pkg.ID, ClientID: pkg.ClientID,
+		Hash: key, Kind: kind, PackageID: pkg.ID, ClientID: pkg.ClientID,
 		MID: mid, Scopes: scopes, IssuedAt: now, ExpiresAt: now.Add(lifetime),
 	}
 }

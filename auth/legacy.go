@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/fuelgate/fuelgate"
-	"github.com/fuelgate/fuelgate/internal/secret"
 )
 
 // LegacyRequest is a /v1/requestToken request after the edge decoded it.
@@ -77,7 +76,10 @@ func (s *Service) consumeRefresh(ctx context.Context, pkg *fuelgate.Package, tok
 	if len(token) > MaxTokenLength {
 		return ErrInvalidGrant
 	}
-	hash := secret.SHA256(token)
+	hash, ok := tokenKey(token)
+	if !ok {
+		return ErrInvalidGrant
+	}
 	t, err := s.store.Token(ctx, hash)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
 		return ErrInvalidGrant

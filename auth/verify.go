@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/fuelgate/fuelgate"
-	"github.com/fuelgate/fuelgate/internal/secret"
 )
 
 // MaxTokenLength is the longest token text accepted (SFMC's documented maximum).
@@ -28,7 +27,10 @@ func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string
 	if token == "" || len(token) > MaxTokenLength {
 		return nil, ErrLoginFailed
 	}
-	hash := secret.SHA256(token)
+	hash, ok := tokenKey(token)
+	if !ok {
+		return nil, ErrLoginFailed
+	}
 	key := string(hash)
 	now := s.now()
 	e, ok := s.tokens.get(key, now)
@@ -122,7 +124,11 @@ func (s *Service) Introspect(ctx context.Context, clientID, clientSecret, token 
 	if token == "" || len(token) > MaxTokenLength {
 		return &TokenInfo{}, nil
 	}
-	t, err := s.store.Token(ctx, secret.SHA256(token))
+	hash, ok := tokenKey(token)
+	if !ok {
+		return &TokenInfo{}, nil
+	}
+	t, err := s.store.Token(ctx, hash)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
 		return &TokenInfo{}, nil
 	}
@@ -150,7 +156,10 @@ func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token, sou
 	if token == "" || len(token) > MaxTokenLength {
 		return nil
 	}
-	hash := secret.SHA256(token)
+	hash, ok := tokenKey(token)
+	if !ok {
+		return nil
+	}
 	t, err := s.store.Token(ctx, hash)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && t.PackageID != pkg.ID) {
 		return nil

@@ -129,15 +129,15 @@ func (e *env) token(t *testing.T, body string) (reply, map[string]any) {
 	return rep, m
 }
 
-var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{54}$`)
 
-// checkToken fails unless s is a fuelgate token: 43 characters of base64url
-// encoding 32 bytes.
+// checkToken fails unless s is a fuelgate token: 54 characters of base64url
+// encoding 40 bytes (an 8-byte id and 32 random bytes).
 func checkToken(t *testing.T, what, s string) {
 	t.Helper()
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if !tokenRE.MatchString(s) || err != nil || len(raw) != 32 {
-		t.Errorf("%s: got %q, want 43 characters of base64url (32 bytes)", what, s)
+	if !tokenRE.MatchString(s) || err != nil || len(raw) != 40 {
+		t.Errorf("%s: got %q, want 54 characters of base64url (40 bytes)", what, s)
 	}
 }
 
