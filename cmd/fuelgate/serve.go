@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/server"
 )
@@ -22,6 +24,7 @@ type serveFlags struct {
 	enterprise       string
 	logFormat        string
 	pprofAddr        string
+	auditRetention   time.Duration
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -35,6 +38,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.BoolVar(&f.selfSigned, "tls-self-signed", false, "serve HTTPS with a local CA and certificate created next to the database")
 	fs.StringVar(&f.enterprise, "enterprise-name", "Enterprise", "name of the enterprise created on an empty database")
 	fs.StringVar(&f.logFormat, "log-format", envOr(m.Getenv, "FUELGATE_LOG_FORMAT", "text"), "log format: text or json")
+	fs.DurationVar(&f.auditRetention, "audit-retention", envDuration(m.Getenv, "FUELGATE_AUDIT_RETENTION", 90*24*time.Hour),
+		"how long audit events are kept; older ones are swept (e.g. 2160h; negative keeps them forever; $FUELGATE_AUDIT_RETENTION)")
 	fs.StringVar(&f.pprofAddr, "pprof-addr", m.Getenv("FUELGATE_PPROF_ADDR"), "serve Go profiling (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 ($FUELGATE_PPROF_ADDR)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -61,7 +66,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := checkPublicURL(public, log); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public})
+	srv, err := server.New(server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public,
+		Auth: auth.Config{AuditRetention: f.auditRetention}})
 	if err != nil {
 		return err
 	}
@@ -89,6 +95,14 @@ func redactDSN(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "redacted")
 	}
 	return u.String()
+}
+
+// envDuration reads a duration from the environment, or def.
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(key)); err == nil {
+		return d
+	}
+	return def
 }
 
 func envOr(getenv func(string) string, key, def string) string {
