@@ -21,20 +21,9 @@ var epoch = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 // newEnv starts a real fuelgate with its clock frozen at epoch.
 func newEnv(t *testing.T) *fgtest.Env {
 	t.Helper()
-	e := fgtest.New(t)
+	e := fgtest.New(t) // fgtest also gives the store its clock (nonce expiry)
 	e.Clock.Set(epoch)
-	syncStoreClock(e)
 	return e
-}
-
-// syncStoreClock makes the store decide nonce expiry by the test clock, as it
-// does by the real clock in production. fgtest does not do it (reported):
-// without it a nonce recorded at a frozen past time counts as expired at once
-// and a replay is accepted.
-func syncStoreClock(e *fgtest.Env) {
-	if s, ok := e.Store.(interface{ SetClock(func() time.Time) }); ok {
-		s.SetClock(e.Clock.Now)
-	}
 }
 
 // newPackage creates a further package in the env's enterprise.

@@ -329,3 +329,38 @@ func requireRotationTime(t *testing.T, e *fgtest.Env) {
 		t.Fatal("the store does not persist Package.SecretRotatedAt: tokens issued before a rotation survive the overlap deadline")
 	}
 }
+
+// TestAuditRetention: Sweep deletes audit events older than the retention
+// and keeps the rest; a negative retention keeps everything.
+func TestAuditRetention(t *testing.T) {
+	e := fgtest.New(t) // the clock runs from now, when provisioning wrote its events
+	svc := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Now: e.Clock.Now, AuditRetention: 48 * time.Hour})
+	keep := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Now: e.Clock.Now, AuditRetention: -1})
+	count := func() int {
+		evs, err := e.Store.AuditEvents(ctx, fuelgate.AuditFilter{Limit: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(evs)
+	}
+	before := count()
+	if before == 0 {
+		t.Fatal("provisioning wrote no audit events: the test proves nothing")
+	}
+	e.Clock.Advance(24 * time.Hour)
+	grant(t, svc, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret}) // one event a day later
+	e.Clock.Advance(25 * time.Hour)                                                      // provisioning is now 49 h old
+	if _, err := keep.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != before+1 {
+		t.Fatalf("negative retention: %d events left, want %d", got, before+1)
+	}
+	r, err := svc.Sweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != 1 || r.AuditEvents != int64(before) {
+		t.Fatalf("after a 48h-retention sweep: %d events left (swept %d), want 1 left and %d swept", got, r.AuditEvents, before)
+	}
+}
