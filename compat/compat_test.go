@@ -58,6 +58,30 @@ var zeepChecks = []string{
 	"zeep expired token faults Token Expired and a fresh token works",
 }
 
+var nodeSoapChecks = []string{
+	"node-soap loads the served WSDL",
+	"node-soap fueloauth Retrieve BusinessUnit",
+	"node-soap fueloauth garbage token faults Login Failed",
+	"node-soap WSSecurity PasswordText",
+	"node-soap WSSecurity PasswordDigest",
+	"node-soap WSSecurity wrong password faults Login Failed",
+}
+
+// TestNodeSoap runs node_soap_client.js (npm soap 1.x, the generic SOAP
+// client) with the WSDL the server serves.
+func TestNodeSoap(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing(t, "node is not installed; install Node.js, then run `cd compat && npm ci`")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "soap", "package.json")); err != nil {
+		missing(t, "compat/node_modules/soap is missing; run `cd compat && npm ci`")
+	}
+	s := startServer(t)
+	runScript(t, s, nodeSoapChecks, node, "node_soap_client.js")
+}
+
 // TestFuelAuthFuelSoap runs fuel_clients.js (npm fuel-auth 3.x, fuel-soap 2.x).
 func TestFuelAuthFuelSoap(t *testing.T) {
 	t.Parallel()
