@@ -21,10 +21,12 @@ type BusinessUnit struct {
 // ObjectType returns "BusinessUnit".
 func (BusinessUnit) ObjectType() string { return "BusinessUnit" }
 
-// BusinessUnitProperties returns the properties that fill a BusinessUnit.
+// BusinessUnitProperties returns the retrievable properties that fill a
+// BusinessUnit. ObjectState, Email and FromName are left out: fuelgate
+// refuses them in a Retrieve (request them explicitly where served).
 func BusinessUnitProperties() []string {
-	return []string{"Client.ID", "ID", "CustomerKey", "ObjectState", "AccountType",
-		"ParentID", "Name", "Email", "FromName", "IsActive", "Description", "MasterUnsubscribeBehavior"}
+	return []string{"Client.ID", "ID", "CustomerKey", "AccountType",
+		"ParentID", "Name", "IsActive", "Description", "MasterUnsubscribeBehavior"}
 }
 
 // ToObject converts b, in WSDL element order.

@@ -16,10 +16,12 @@ type Role struct {
 // ObjectType returns "Role".
 func (Role) ObjectType() string { return "Role" }
 
-// RoleProperties returns the properties that fill a Role.
+// RoleProperties returns the retrievable properties that fill a Role. ID
+// and ForceInheritance are left out: fuelgate refuses them in a Retrieve
+// (roles are identified by ObjectID).
 func RoleProperties() []string {
-	return []string{"Client.ID", "ID", "ObjectID", "CustomerKey", "Name", "Description",
-		"IsPrivate", "IsSystemDefined", "ForceInheritance"}
+	return []string{"Client.ID", "ObjectID", "CustomerKey", "Name", "Description",
+		"IsPrivate", "IsSystemDefined"}
 }
 
 // ToObject converts r, in WSDL element order.
