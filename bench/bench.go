@@ -3,8 +3,10 @@
 // soap-token (Retrieve with fueloauth), soap-text (UsernameToken
 // PasswordText), soap-digest (PasswordDigest with a fresh nonce per call) —
 // for a set duration and number of connections, and reports requests/s,
-// latency percentiles, errors, and the server process's CPU and memory. Load
-// goes to loopback addresses only and every run is bounded in time.
+// latency percentiles, errors, and the server process's CPU and memory
+// (summed over the processes when the target is several instances sharing a
+// database, which connections reach round-robin). Load goes to loopback
+// addresses only and every run is bounded in time.
 package bench
 
 import (
@@ -21,8 +23,14 @@ import (
 
 // Target is a server under load and the credentials scenarios use.
 type Target struct {
-	URL          string // base URL, e.g. http://127.0.0.1:8080
-	PID          int    // server process, for CPU and RSS (0: not measured)
+	URL string // base URL, e.g. http://127.0.0.1:8080
+	PID int    // server process, for CPU and RSS (0: not measured)
+	// URLs, when set, are several instances of one server (sharing a
+	// database): connection i sends to URLs[i%len(URLs)], and URL is ignored.
+	URLs []string
+	// PIDs, when set, are the processes behind URLs; CPU and RSS are summed
+	// over them, and PID is ignored.
+	PIDs         []int
 	ClientID     string
 	ClientSecret string
 	AccountID    int64
@@ -49,8 +57,8 @@ type Result struct {
 	P50         time.Duration `json:"p50_ns"`
 	P90         time.Duration `json:"p90_ns"`
 	P99         time.Duration `json:"p99_ns"`
-	ServerCPU   float64       `json:"server_cpu_cores"` // average cores used by the server process
-	ServerRSSMB float64       `json:"server_rss_mb"`    // peak resident memory seen during the run
+	ServerCPU   float64       `json:"server_cpu_cores"` // average cores used by the server process(es)
+	ServerRSSMB float64       `json:"server_rss_mb"`    // peak resident memory seen during the run, summed over the processes
 	FirstError  string        `json:"first_error,omitempty"`
 }
 
@@ -62,10 +70,40 @@ type Options struct {
 	Progress    io.Writer     // live progress line; nil for none
 }
 
-// Run drives target with scenario and measures it.
+// urls returns the instances' base URLs.
+func (t *Target) urls() []string {
+	if len(t.URLs) > 0 {
+		return t.URLs
+	}
+	return []string{t.URL}
+}
+
+// pids returns the server processes to measure.
+func (t *Target) pids() []int {
+	if len(t.PIDs) > 0 {
+		return t.PIDs
+	}
+	if t.PID > 0 {
+		return []int{t.PID}
+	}
+	return nil
+}
+
+// forConn returns the target connection i uses: one instance, round-robin.
+func (t *Target) forConn(i int) *Target {
+	u := t.urls()
+	c := *t
+	c.URL, c.URLs, c.PIDs = u[i%len(u)], nil, nil
+	return &c
+}
+
+// Run drives target with scenario and measures it. With several instances
+// (Target.URLs), connections are spread over them round-robin.
 func Run(ctx context.Context, t *Target, sc Scenario, o Options) (*Result, error) {
-	if err := loopbackOnly(t.URL); err != nil {
-		return nil, err
+	for _, u := range t.urls() {
+		if err := loopbackOnly(u); err != nil {
+			return nil, err
+		}
 	}
 	if o.Connections <= 0 {
 		o.Connections = 16
@@ -80,7 +118,7 @@ func Run(ctx context.Context, t *Target, sc Scenario, o Options) (*Result, error
 	defer client.CloseIdleConnections()
 	senders := make([]func(context.Context) error, o.Connections)
 	for i := range senders {
-		s, err := sc.New(ctx, t, client)
+		s, err := sc.New(ctx, t.forConn(i), client)
 		if err != nil {
 			return nil, fmt.Errorf("%s: prepare: %w", sc.Name, err)
 		}
@@ -90,7 +128,7 @@ func Run(ctx context.Context, t *Target, sc Scenario, o Options) (*Result, error
 		drive(ctx, senders, o.Warmup, nil)
 	}
 	rec := newRecorder(o.Connections)
-	proc := startSampling(t.PID)
+	proc := startSampling(t.pids())
 	stopProgress := progress(o.Progress, sc.Name, rec, o.Duration)
 	start := time.Now()
 	drive(ctx, senders, o.Duration, rec)

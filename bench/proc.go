@@ -11,9 +11,10 @@ import (
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/PID/stat (100 on Linux).
 const clockTicks = 100
 
-// sampler measures a process's CPU time and peak RSS over a run (Linux /proc).
+// sampler measures the CPU time and peak RSS of one or more processes over
+// a run (Linux /proc): CPU is summed, and RSS is the peak of the sum.
 type sampler struct {
-	pid     int
+	pids    []int
 	start   time.Time
 	cpu0    float64
 	peakRSS float64
@@ -22,12 +23,12 @@ type sampler struct {
 	mu      sync.Mutex
 }
 
-func startSampling(pid int) *sampler {
-	s := &sampler{pid: pid, start: time.Now(), done: make(chan struct{})}
-	if pid <= 0 {
+func startSampling(pids []int) *sampler {
+	s := &sampler{pids: pids, start: time.Now(), done: make(chan struct{})}
+	if len(pids) == 0 {
 		return s
 	}
-	s.cpu0 = CPUSeconds(pid)
+	s.cpu0 = s.cpu()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -35,7 +36,11 @@ func startSampling(pid int) *sampler {
 		defer t.Stop()
 		for {
 			s.mu.Lock()
-			s.peakRSS = max(s.peakRSS, RSSMB(pid))
+			var rss float64
+			for _, pid := range pids {
+				rss += RSSMB(pid)
+			}
+			s.peakRSS = max(s.peakRSS, rss)
 			s.mu.Unlock()
 			select {
 			case <-s.done:
@@ -49,13 +54,22 @@ func startSampling(pid int) *sampler {
 
 // stop returns the average cores used and the peak RSS in MB.
 func (s *sampler) stop() (cores, rssMB float64) {
-	if s.pid <= 0 {
+	if len(s.pids) == 0 {
 		return 0, 0
 	}
 	close(s.done)
 	s.wg.Wait()
-	cpu := CPUSeconds(s.pid) - s.cpu0
+	cpu := s.cpu() - s.cpu0
 	return cpu / time.Since(s.start).Seconds(), s.peakRSS
+}
+
+// cpu is the CPU time of every sampled process so far.
+func (s *sampler) cpu() float64 {
+	var sum float64
+	for _, pid := range s.pids {
+		sum += CPUSeconds(pid)
+	}
+	return sum
 }
 
 // CPUSeconds is the user+system CPU time of pid so far.

@@ -9,6 +9,8 @@ import (
 // Report is a whole bench run.
 type Report struct {
 	Machine   string    `json:"machine"`
+	Backend   string    `json:"backend,omitempty"`   // the own server's database: sqlite or postgres
+	Instances int       `json:"instances,omitempty"` // fuelgate processes under load
 	StartupMS float64   `json:"startup_to_ready_ms,omitempty"`
 	Results   []*Result `json:"results"`
 }
@@ -17,6 +19,9 @@ type Report struct {
 // number of connections.
 func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "machine: %s\n", r.Machine)
+	if r.Backend != "" {
+		fmt.Fprintf(w, "server: %s, %d instance(s)\n", r.Backend, max(r.Instances, 1))
+	}
 	if r.StartupMS > 0 {
 		fmt.Fprintf(w, "server start to /readyz: %.0f ms\n", r.StartupMS)
 	}

@@ -39,6 +39,8 @@ var Dialect = sqlstore.Dialect{
 	ForUpdate:         " FOR UPDATE",
 	ReadIsolation:     sql.LevelRepeatableRead,
 	TryLock:           tryLock,
+	// pgx prepares and caches statements per connection.
+	DriverCachesStatements: true,
 }
 
 // Store is a fuelgate.Store on a PostgreSQL database.

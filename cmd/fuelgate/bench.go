@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -30,7 +32,15 @@ type benchFlags struct {
 	duration, soak                                            time.Duration
 	prefillTokens, prefillUsers, prefillBUs                   int
 	json                                                      bool
+	// pgURL is the PostgreSQL database of the own server(s) ("" for a temp
+	// SQLite file), keyFile its key file (optional), instances how many
+	// servers share it.
+	pgURL, keyFile string
+	instances      int
 }
+
+// maxInstances caps bench --instances.
+const maxInstances = 8
 
 // bench provisions (or uses) a server and drives the load scenarios.
 func (m *Main) bench(ctx context.Context, args []string) error {
@@ -48,13 +58,37 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	fs.IntVar(&f.prefillTokens, "prefill-tokens", 0, "store this many extra tokens before measuring (own server only)")
 	fs.IntVar(&f.prefillUsers, "prefill-users", 0, "create this many extra users before measuring (own server only)")
 	fs.IntVar(&f.prefillBUs, "prefill-bus", 0, "create this many extra business units before measuring (own server only)")
-	fs.StringVar(&f.dbDir, "dir", "", "directory for the own server's database (default: a temp dir, removed afterwards)")
+	fs.StringVar(&f.dbDir, "dir", "", "directory for the own server's SQLite database (default: a temp dir, removed afterwards)")
+	fs.IntVar(&f.instances, "instances", 1, "start this many servers on the --db PostgreSQL database and spread connections over them (own server only)")
+	fs.Lookup("db").Usage = "own server on PostgreSQL: the postgres:// URL of an empty database, which bench provisions and leaves filled " +
+		"(default: SQLite in --dir); keys from FUELGATE_PEPPER/FUELGATE_ENCRYPTION_KEY or --key-file, else generated for the run"
+	fs.Lookup("db").DefValue = ""
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	f.json = c.json
+	fs.Visit(func(fl *flag.Flag) { // an explicit --db only: FUELGATE_DB is the servers' setting, not the bench's
+		if fl.Name == "db" {
+			f.pgURL = c.db
+		}
+	})
+	if f.pgURL != "" {
+		f.keyFile = c.keyFile // a SQLite run keeps its keys beside its temp database
+	}
 	if f.duration > 10*time.Minute || f.soak > time.Hour {
 		return fmt.Errorf("%w: --duration is capped at 10m and --soak at 1h", errUsage)
+	}
+	if f.pgURL != "" && !isPostgresURL(f.pgURL) {
+		return fmt.Errorf("%w: bench --db takes a postgres:// URL (the SQLite database goes in --dir)", errUsage)
+	}
+	if f.instances < 1 || f.instances > maxInstances {
+		return fmt.Errorf("%w: --instances must be between 1 and %d", errUsage, maxInstances)
+	}
+	if f.instances > 1 && f.pgURL == "" {
+		return fmt.Errorf("%w: --instances above 1 needs --db with a PostgreSQL URL (instances share one database)", errUsage)
+	}
+	if f.target != "" && (f.pgURL != "" || f.instances > 1) {
+		return fmt.Errorf("%w: --db and --instances start own servers; they do not go with --target", errUsage)
 	}
 	conns, err := intList(f.connections)
 	if err != nil {
@@ -72,11 +106,15 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 			return err
 		}
 		defer stop()
+		rep.Backend, rep.Instances = "sqlite", f.instances
+		if f.pgURL != "" {
+			rep.Backend = "postgres"
+		}
 	}
 	if f.soak > 0 {
 		return m.soak(ctx, target, conns[0], f.soak, f.json)
 	}
-	baseURL, basePID, stopBase, err := m.startChild(ctx, "bench-baseline", "--addr", "127.0.0.1:0")
+	baseURL, basePID, stopBase, err := m.startChild(ctx, nil, "bench-baseline", "--addr", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
@@ -105,42 +143,109 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	return nil
 }
 
-// benchServer starts "fuelgate serve" on a fresh database, provisions it,
-// and returns the target, the time from start to a ready /readyz, and a stop function.
+// benchServer starts "fuelgate serve" on a fresh database — a temp SQLite
+// file, or the empty PostgreSQL database f.pgURL shared by f.instances
+// servers — provisions it, and returns the target, the time from start to a
+// ready /readyz (of the first server), and a stop function.
 func (m *Main) benchServer(ctx context.Context, f *benchFlags) (*bench.Target, float64, func(), error) {
+	t := &bench.Target{Username: "bench_api", Password: secret.Password()}
+	db, cleanup, keys, err := m.benchDatabase(f)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	// Provisioning and the servers read the keys from this environment.
+	pm := *m
+	pm.Getenv = func(k string) string {
+		if v, ok := keys[k]; ok {
+			return v
+		}
+		return m.Getenv(k)
+	}
+	if err := pm.provisionBench(ctx, &common{db: db, keyFile: f.keyFile}, t, f); err != nil {
+		cleanup()
+		return nil, 0, nil, err
+	}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", db}
+	if f.keyFile != "" {
+		args = append(args, "--key-file", f.keyFile)
+	}
+	var env []string
+	for k, v := range keys {
+		env = append(env, k+"="+v)
+	}
+	var stops []func()
+	stopAll := func() {
+		for _, stop := range stops {
+			stop()
+		}
+		cleanup()
+	}
+	var ready float64
+	for i := range f.instances {
+		start := time.Now()
+		url, pid, stop, err := m.startChild(ctx, env, args...)
+		if err != nil {
+			stopAll()
+			return nil, 0, nil, err
+		}
+		if i == 0 {
+			ready = float64(time.Since(start)) / float64(time.Millisecond)
+		}
+		stops = append(stops, stop)
+		t.URLs, t.PIDs = append(t.URLs, url), append(t.PIDs, pid)
+	}
+	t.URL, t.PID = t.URLs[0], t.PIDs[0]
+	if len(t.URLs) == 1 {
+		t.URLs, t.PIDs = nil, nil
+	}
+	return t, ready, stopAll, nil
+}
+
+// benchDatabase returns the database the own server uses, a function that
+// removes it (SQLite temp dir only), and the environment variables that
+// provisioning and the servers see in place of this process's: for SQLite
+// an empty FUELGATE_KEY_FILE (the key file is <db>.key, or the keys of the
+// environment), and for PostgreSQL without --key-file the FUELGATE_PEPPER
+// and FUELGATE_ENCRYPTION_KEY of the environment, or keys generated for
+// this run.
+func (m *Main) benchDatabase(f *benchFlags) (string, func(), map[string]string, error) {
+	if f.pgURL != "" {
+		keys := map[string]string{}
+		if f.keyFile == "" {
+			p, e := m.Getenv(secret.EnvPepper), m.Getenv(secret.EnvEncryptionKey)
+			if p == "" && e == "" {
+				p, e = base64.StdEncoding.EncodeToString(secret.Bytes(32)), base64.StdEncoding.EncodeToString(secret.Bytes(32))
+			}
+			keys[secret.EnvPepper], keys[secret.EnvEncryptionKey] = p, e
+		}
+		return f.pgURL, func() {}, keys, nil
+	}
 	dir := f.dbDir
 	cleanup := func() {}
 	if dir == "" {
 		d, err := os.MkdirTemp("", "fuelgate-bench-")
 		if err != nil {
-			return nil, 0, nil, err
+			return "", nil, nil, err
 		}
 		dir, cleanup = d, func() { os.RemoveAll(d) }
 	}
-	db := filepath.Join(dir, "bench.db")
-	t := &bench.Target{Username: "bench_api", Password: secret.Password()}
-	if err := m.provisionBench(ctx, db, t, f); err != nil {
-		cleanup()
-		return nil, 0, nil, err
-	}
-	start := time.Now()
-	url, pid, stop, err := m.startChild(ctx, "serve", "--addr", "127.0.0.1:0", "--db", db)
-	if err != nil {
-		cleanup()
-		return nil, 0, nil, err
-	}
-	ready := float64(time.Since(start)) / float64(time.Millisecond)
-	t.URL, t.PID = url, pid
-	return t, ready, func() { stop(); cleanup() }, nil
+	return filepath.Join(dir, "bench.db"), cleanup, map[string]string{"FUELGATE_KEY_FILE": ""}, nil
 }
 
-// provisionBench creates the enterprise, package, API user and prefill on db.
-func (m *Main) provisionBench(ctx context.Context, db string, t *bench.Target, f *benchFlags) error {
-	e, err := m.open(ctx, &common{db: db})
+// provisionBench creates the enterprise, package, API user and prefill on
+// the database c names, which must hold no business unit yet.
+func (m *Main) provisionBench(ctx context.Context, c *common, t *bench.Target, f *benchFlags) error {
+	e, err := m.open(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer e.store.Close()
+	if existing, err := e.store.Accounts(ctx, fuelgate.AccountFilter{}); err != nil {
+		return err
+	} else if len(existing) > 0 {
+		return fmt.Errorf("%w: bench provisions an empty database; %s already has business units (create a new database for each run)",
+			errUsage, redactDSN(c.db))
+	}
 	op := manage.Operator()
 	ent, err := e.manage.CreateEnterprise(ctx, op, "Bench Enterprise")
 	if err != nil {
@@ -218,15 +323,16 @@ func prefill(ctx context.Context, st fuelgate.Store, pkg *fuelgate.Package, ent 
 	return nil
 }
 
-// startChild runs this binary with args, waits until it logs its address and
-// answers /readyz (or /), and returns its URL, PID and a stop function.
-func (m *Main) startChild(ctx context.Context, args ...string) (string, int, func(), error) {
+// startChild runs this binary with args and env added to this process's
+// environment, waits until it logs its address and answers /readyz (or /),
+// and returns its URL, PID and a stop function.
+func (m *Main) startChild(ctx context.Context, env []string, args ...string) (string, int, func(), error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", 0, nil, err
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return "", 0, nil, err
@@ -324,4 +430,9 @@ func intList(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// isPostgresURL reports whether dsn names a PostgreSQL database (as openStore decides).
+func isPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }

@@ -42,6 +42,13 @@ type Dialect struct {
 	// nothing and returns 0: another instance is deleting the same rows.
 	// nil, as for SQLite, means sweeps always run.
 	TryLock func(ctx context.Context, q Querier, name string) (bool, error)
+
+	// DriverCachesStatements bypasses the store's prepared-statement cache:
+	// the driver prepares and caches statements per connection itself
+	// (pgx), and preparing on the pool from inside a transaction would take
+	// a second connection, which a bounded pool may not have — concurrent
+	// transactions would each hold one and wait for another forever.
+	DriverCachesStatements bool
 }
 
 // Lock names passed to Dialect.TryLock, one per sweep.

@@ -31,6 +31,9 @@ func (s *Store) prep(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // execPrepared runs a write statement in s's transaction through the cache.
 func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s.dialect.DriverCachesStatements {
+		return s.tx.ExecContext(ctx, query, args...)
+	}
 	st, err := s.prep(ctx, query)
 	if err != nil {
 		return nil, err
@@ -41,6 +44,9 @@ func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sq
 // queryRowPrepared runs a one-row query through the cache, in s's
 // transaction inside Atomic, on the pool otherwise.
 func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) rowScanner {
+	if s.dialect.DriverCachesStatements {
+		return s.q().QueryRowContext(ctx, query, args...)
+	}
 	st, err := s.prep(ctx, query)
 	if err != nil {
 		return errRow{err}
