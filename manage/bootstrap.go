@@ -33,14 +33,20 @@ var DemoScopes = []string{"offline", "accounts_read", "accounts_write", "users_r
 // with a generated password. With demo it also creates a child BU, a
 // digest-capable API user with the WebServices API permission, turns the
 // username/password API-login setting on, and creates an installed package
-// reaching both BUs. It returns nil when the database already has accounts.
+// reaching both BUs. It returns nil when the database already has accounts,
+// also when another instance bootstraps the same database at the same time
+// (the emptiness check and the enterprise's creation are one transaction, and
+// the first enterprise always gets FirstMID, so concurrent attempts conflict).
 func (s *Service) Bootstrap(ctx context.Context, enterpriseName string, demo bool) (*Bootstrapped, error) {
 	existing, err := s.store.Accounts(ctx, fuelgate.AccountFilter{})
 	if err != nil || len(existing) > 0 {
 		return nil, err
 	}
 	op := Operator()
-	ent, err := s.CreateEnterprise(ctx, op, enterpriseName)
+	ent, err := s.createAccount(ctx, op, 0, enterpriseName, true)
+	if fuelgate.ErrorCode(err) == fuelgate.ECONFLICT {
+		return nil, nil // another instance bootstrapped first
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,12 @@ func (s *Service) CreateEnterprise(ctx context.Context, a *Actor, name string) (
 	if !a.Operator {
 		return nil, s.denied(ctx, a, "bu.create", name, fuelgate.Errorf(fuelgate.EPERMISSION, "only the operator may create an enterprise"))
 	}
-	return s.createAccount(ctx, a, 0, name)
+	return s.createAccount(ctx, a, 0, name, false)
 }
+
+// errNotEmpty is returned by createAccount with onlyIfEmpty when the
+// database already has a business unit.
+var errNotEmpty = fuelgate.Errorf(fuelgate.ECONFLICT, "the database already has business units")
 
 // CreateBusinessUnit creates a child BU under parent.
 func (s *Service) CreateBusinessUnit(ctx context.Context, a *Actor, parent int64, name string) (*fuelgate.Account, error) {
@@ -43,10 +47,12 @@ func (s *Service) CreateBusinessUnit(ctx context.Context, a *Actor, parent int64
 	if _, err := s.store.Account(ctx, parent); err != nil {
 		return nil, notFoundAs(err, "parent business unit %d not found", parent)
 	}
-	return s.createAccount(ctx, a, parent, name)
+	return s.createAccount(ctx, a, parent, name, false)
 }
 
-func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, name string) (*fuelgate.Account, error) {
+// createAccount creates a BU; with onlyIfEmpty it creates it only when the
+// database has no BU at all, deciding inside the write transaction.
+func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, name string, onlyIfEmpty bool) (*fuelgate.Account, error) {
 	name = strings.TrimSpace(name)
 	if err := validName("name", name); err != nil {
 		return nil, err
@@ -56,6 +62,9 @@ func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, nam
 		all, err := tx.Accounts(ctx, fuelgate.AccountFilter{})
 		if err != nil {
 			return err
+		}
+		if onlyIfEmpty && len(all) > 0 {
+			return errNotEmpty
 		}
 		mid := FirstMID
 		for _, x := range all {
