@@ -3,7 +3,6 @@ package fuel_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -181,9 +180,6 @@ func (c *clock) set(ms int64) {
 }
 
 var base = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-
-// drain discards a request body (handlers that answer before reading).
-func drain(r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }
 
 // atoi parses a JSON number from a decoded body.
 func atoi(v any) int64 {

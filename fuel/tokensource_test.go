@@ -201,7 +201,7 @@ func TestForAccountOneCachePerMID(t *testing.T) {
 			t.Errorf("MID %d got token %s for MID %d", mid, tok.AccessToken, tok.AccountID)
 		}
 	}
-	if root.ForAccount(2) != root.ForAccount(2) {
+	if a, b := root.ForAccount(2), root.ForAccount(2); a != b {
 		t.Error("ForAccount(2) twice gave two sources, want one cache per MID")
 	}
 	if got, want := f.tokenRequests(), 3; got != want {
