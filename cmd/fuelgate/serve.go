@@ -87,15 +87,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return srv.Serve(ctx, ln)
 }
 
-// tuneGC trades a little memory for less garbage-collection work on the
-// request path, unless GOGC or GOMEMLIMIT say otherwise: GC at 200 % heap
-// growth, with a soft limit of 64 MiB that makes it collect earlier as the
-// heap approaches it (the live heap is a few MiB plus, briefly, 19 MiB per
-// argon2id verification).
+// tuneGC sets a soft memory limit of 64 MiB unless GOMEMLIMIT says
+// otherwise, so the collector works harder as the heap approaches it (the
+// live heap is a few MiB plus, briefly, 19 MiB per argon2id verification).
 func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(64 << 20)
 	}
