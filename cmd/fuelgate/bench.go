@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/bench"
 	"github.com/fuelgate/fuelgate/internal/secret"
 	"github.com/fuelgate/fuelgate/manage"
@@ -308,8 +309,12 @@ func prefill(ctx context.Context, st fuelgate.Store, pkg *fuelgate.Package, ent 
 	for done := 0; done < f.prefillTokens; done += batch {
 		err := st.Atomic(ctx, func(tx fuelgate.Store) error {
 			for i := done; i < min(done+batch, f.prefillTokens); i++ {
-				tok := &fuelgate.Token{Hash: secret.SHA256(secret.Token()), Kind: fuelgate.TokenAccess, PackageID: pkg.ID,
-					ClientID: pkg.ClientID, MID: ent, Scopes: pkg.Scopes, IssuedAt: now, ExpiresAt: now.Add(20 * time.Minute)}
+				// Spread over the last 24 hours, as a store holding a day of
+				// tokens (most expired, kept for the grace period) would be.
+				issued := now.Add(-24*time.Hour + time.Duration(i)*(24*time.Hour)/time.Duration(f.prefillTokens))
+				_, key := auth.NewTokenText(issued)
+				tok := &fuelgate.Token{Hash: key, Kind: fuelgate.TokenAccess, PackageID: pkg.ID,
+					ClientID: pkg.ClientID, MID: ent, Scopes: pkg.Scopes, IssuedAt: issued, ExpiresAt: issued.Add(20 * time.Minute)}
 				if err := tx.CreateToken(ctx, tok); err != nil {
 					return err
 				}
