@@ -81,6 +81,7 @@ type Service struct {
 	slow    chan struct{}
 	flights flights
 	obs     Observer
+	calls   hourly
 }
 
 // New returns a Service for cfg.
@@ -133,7 +134,12 @@ func New(cfg Config) *Service {
 }
 
 // ObserveLogin counts a SOAP authentication by method and outcome.
-func (s *Service) ObserveLogin(method, outcome string) { s.obs.Login(method, outcome) }
+func (s *Service) ObserveLogin(method, outcome string) {
+	s.obs.Login(method, outcome)
+	if outcome == "success" {
+		s.calls.add(s.now())
+	}
+}
 
 // Forget drops every cached token, user snapshot and verified credential, so
 // that the next call re-reads the store. Admin changes made in this process

@@ -47,7 +47,8 @@ type overviewData struct {
 }
 
 // overview shows the last 24 hours at a glance: tokens issued, SOAP login
-// failures and console sign-ins, counted from the audit trail.
+// failures and console sign-ins, counted from the audit trail, and the SOAP
+// calls this instance authenticated (counted in memory since it started).
 func (h *Handler) overview(rq *request) error {
 	d := &overviewData{To: h.Now().UTC()}
 	d.From = d.To.Truncate(time.Hour).Add(-(chartHours - 1) * time.Hour)
@@ -65,6 +66,14 @@ func (h *Handler) overview(rq *request) error {
 			c.ID, c.Title, c.Note = s.id, s.title, s.note
 			d.Charts = append(d.Charts, c)
 		}
+		calls := &chart{ID: "soap-calls", Title: "SOAP calls",
+			Note: "authenticated calls served by this instance since it started (not stored)"}
+		counts := h.Auth.SOAPCalls(d.To)
+		for _, n := range counts {
+			calls.Total += n
+		}
+		calls.layout(d.From, counts)
+		d.Charts = append(d.Charts[:1], append([]*chart{calls}, d.Charts[1:]...)...)
 	}
 	return rq.render("overview.html", &view{Title: "Overview", Nav: "overview", Data: d})
 }
