@@ -50,26 +50,34 @@ func (AccountUser) WriteAccess() Access {
 }
 
 func (AccountUser) List(c *Call, mids []int64) ([]Record, error) {
+	var out []Record
+	err := usersIn(c, mids, func(u *fuelgate.User) { out = append(out, userRecord(c, u)) })
+	return out, err
+}
+
+// usersIn calls fn, in ID order, for each user of the caller's enterprise
+// whose default BU is one of mids (the BU a user belongs to for scoping).
+func usersIn(c *Call, mids []int64, fn func(*fuelgate.User)) error {
 	want := map[int64]bool{}
 	for _, m := range mids {
 		want[m] = true
 	}
-	var out []Record
+	const page = 1000
 	var after int64
 	for {
-		page, err := c.Store.Users(c.Ctx, fuelgate.UserFilter{EnterpriseMID: c.P.EnterpriseMID, AfterID: after, Limit: 1000})
+		users, err := c.Store.Users(c.Ctx, fuelgate.UserFilter{EnterpriseMID: c.P.EnterpriseMID, AfterID: after, Limit: page})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, u := range page {
+		for _, u := range users {
 			if want[u.DefaultMID] {
-				out = append(out, userRecord(c, u))
+				fn(u)
 			}
 		}
-		if len(page) < 1000 {
-			return out, nil
+		if len(users) < page {
+			return nil
 		}
-		after = page[len(page)-1].ID
+		after = users[len(users)-1].ID
 	}
 }
 

@@ -27,30 +27,13 @@ func (AccountUserAccount) ReadAccess() Access {
 
 // List returns the associations of the users visible in mids.
 func (AccountUserAccount) List(c *Call, mids []int64) ([]Record, error) {
-	want := map[int64]bool{}
-	for _, m := range mids {
-		want[m] = true
-	}
 	var out []Record
-	var after int64
-	for {
-		page, err := c.Store.Users(c.Ctx, fuelgate.UserFilter{EnterpriseMID: c.P.EnterpriseMID, AfterID: after, Limit: 1000})
-		if err != nil {
-			return nil, err
+	err := usersIn(c, mids, func(u *fuelgate.User) {
+		for _, m := range u.MIDs {
+			out = append(out, Record{"AccountUser.AccountUserID": itoa(u.ID), "AccountUser.UserID": u.Username, "Account.ID": itoa(m)})
 		}
-		for _, u := range page {
-			if !want[u.DefaultMID] {
-				continue
-			}
-			for _, m := range u.MIDs {
-				out = append(out, Record{"AccountUser.AccountUserID": itoa(u.ID), "AccountUser.UserID": u.Username, "Account.ID": itoa(m)})
-			}
-		}
-		if len(page) < 1000 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
-	}
+	})
+	return out, err
 }
 
 func (AccountUserAccount) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
