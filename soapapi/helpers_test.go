@@ -25,14 +25,8 @@ var baseTime = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 // newEnv starts a real fuelgate with the clock frozen at baseTime.
 func newEnv(t testing.TB, opts ...fgtest.Options) *fgtest.Env {
 	t.Helper()
-	e := fgtest.New(t, opts...)
+	e := fgtest.New(t, opts...) // the store judges nonce expiry by this clock too
 	e.Clock.Set(baseTime)
-	// fgtest does not hand its clock to the store, which then judges nonce
-	// expiry by the wall clock (reported to the fgtest owner). Until it
-	// does, do it here, before any SOAP call.
-	if sc, ok := e.Store.(interface{ SetClock(func() time.Time) }); ok {
-		sc.SetClock(e.Clock.Now)
-	}
 	return e
 }
 

@@ -2,8 +2,8 @@
 // Check fuelgate's etframework.wsdl with node-soap (soap@1.x).
 //
 // Usage:
-//   FUELGATE_SOAP_MODULE=/tmp/nodesoap/node_modules/soap node check_soap.js [WSDL]
-//   NODE_PATH=/tmp/nodesoap/node_modules node check_soap.js [WSDL]
+//   FUELGATE_SOAP_MODULE=../../../compat/node_modules/soap node check_soap.js [WSDL]
+//   NODE_PATH=../../../compat/node_modules node check_soap.js [WSDL]
 //
 // The soap module is taken from $FUELGATE_SOAP_MODULE, else from ordinary
 // require('soap') resolution (NODE_PATH or a node_modules above this file).
