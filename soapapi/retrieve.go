@@ -30,7 +30,7 @@ func (h *Handler) retrieve(c *objects.Call, msg *soap.Element) (*soap.Element, e
 	if a := obj.ReadAccess(); !allowed(c.P, a.Scope, a.Perm) {
 		return retrieveStatus("Error: API Permission Failed"), nil
 	}
-	fields := retrievable(obj)
+	fields := h.fields[typ]
 	props, bad := requestedProps(rr, fields)
 	if len(bad) > 0 {
 		return retrieveStatus("Error: The Request Property(s) " + strings.Join(bad, ", ") +

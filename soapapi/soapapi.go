@@ -44,6 +44,7 @@ type Handler struct {
 
 	once    sync.Once
 	types   map[string]objects.Object
+	fields  map[string]map[string]bool // retrievable properties by type
 	pages   *pageStore
 	bufPool sync.Pool
 }
@@ -51,6 +52,10 @@ type Handler struct {
 func (h *Handler) init() {
 	h.once.Do(func() {
 		h.types = objects.Registry()
+		h.fields = map[string]map[string]bool{}
+		for name, o := range h.types {
+			h.fields[name] = retrievable(o)
+		}
 		h.pages = newPageStore(1000, 10*time.Minute)
 		if h.Now == nil {
 			h.Now = time.Now
@@ -90,7 +95,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Use POST with a SOAP envelope.", http.StatusMethodNotAllowed)
 		return
 	}
-	req := &request{w: w, r: r, v: versionHint(r.Header.Get("Content-Type"))}
+	req := &request{w: w, r: r, v: soap.V11}
 	env, err := soap.Decode(http.MaxBytesReader(w, r.Body, h.MaxBytes),
 		soap.HTTPInfo{SOAPAction: r.Header.Get("SOAPAction"), ContentType: r.Header.Get("Content-Type")}, h.Limits)
 	if err != nil {
@@ -131,6 +136,7 @@ func versionHint(ct string) soap.Version {
 // decodeFailed answers a body that is too large, malformed or refused:
 // HTTP 413 or 400 with a SOAP Client fault that says why.
 func (h *Handler) decodeFailed(req *request, err error) {
+	req.v = versionHint(req.r.Header.Get("Content-Type"))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		h.writeFault(req, http.StatusRequestEntityTooLarge,
@@ -207,7 +213,7 @@ func (h *Handler) putBuf(b *bytes.Buffer) {
 
 // call builds the objects.Call for a verified principal.
 func (h *Handler) call(ctx context.Context, p *auth.Principal, r *http.Request) *objects.Call {
-	return &objects.Call{Ctx: ctx, P: p, Actor: h.actorFor(p, r), Manage: h.Manage, Store: h.Store,
+	return &objects.Call{Ctx: ctx, P: p, NewActor: func() *manage.Actor { return h.actorFor(p, r) }, Manage: h.Manage, Store: h.Store,
 		Location: h.Location, Now: h.Now, Account: h.Auth.Account}
 }
 

@@ -170,12 +170,12 @@ func (AccountUser) Create(c *Call, mid int64, obj *soap.Element) (Outcome, error
 	}
 	in.Roles = roleRefs(obj)
 	in.WebServices = wantsWebServices(obj)
-	u, err := c.Manage.CreateUser(c.Ctx, c.Actor, in)
+	u, err := c.Manage.CreateUser(c.Ctx, c.actor(), in)
 	if err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	if b, ok := parseBool(obj.ChildText("ActiveFlag")); ok && !b {
-		if u, err = c.Manage.UpdateUser(c.Ctx, c.Actor, u.ID, manage.UserChange{Active: &b}); err != nil {
+		if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{Active: &b}); err != nil {
 			return Outcome{}, FromManage(err)
 		}
 	}
@@ -227,7 +227,7 @@ func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error
 		}
 		ch.DefaultMID = &n
 	}
-	if u, err = c.Manage.UpdateUser(c.Ctx, c.Actor, u.ID, ch); err != nil {
+	if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, ch); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "Account User Updated / Created", Object: echoUser(c, u)}, nil
@@ -240,7 +240,7 @@ func (AccountUser) Delete(c *Call, mid int64, obj *soap.Element) (Outcome, error
 		return Outcome{}, err
 	}
 	off := false
-	if _, err := c.Manage.UpdateUser(c.Ctx, c.Actor, u.ID, manage.UserChange{Active: &off}); err != nil {
+	if _, err := c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{Active: &off}); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "AccountUser deactivated"}, nil
@@ -286,7 +286,7 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 			mids = append(mids, m)
 		}
 	}
-	if u, err = c.Manage.UpdateUser(c.Ctx, c.Actor, u.ID, manage.UserChange{MIDs: &mids}); err != nil {
+	if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{MIDs: &mids}); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	echo := soap.NewElement("Object").WithType("AccountUser")

@@ -162,7 +162,7 @@ func (BusinessUnit) Create(c *Call, mid int64, obj *soap.Element) (Outcome, erro
 	if name == "" {
 		return Outcome{}, &Error{Code: 2, Message: "Name is required when creating a business unit."}
 	}
-	a, err := c.Manage.CreateBusinessUnit(c.Ctx, c.Actor, parent, name)
+	a, err := c.Manage.CreateBusinessUnit(c.Ctx, c.actor(), parent, name)
 	if err != nil {
 		return Outcome{}, FromManage(err)
 	}
@@ -195,7 +195,7 @@ func (BusinessUnit) Update(c *Call, mid int64, obj *soap.Element) (Outcome, erro
 		}
 		active = &b
 	}
-	if _, err := c.Manage.UpdateBusinessUnit(c.Ctx, c.Actor, target, name, active); err != nil {
+	if _, err := c.Manage.UpdateBusinessUnit(c.Ctx, c.actor(), target, name, active); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "Updated BusinessUnit.", Object: echoBU(obj, target)}, nil

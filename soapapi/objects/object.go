@@ -19,9 +19,12 @@ import (
 
 // Call is the context of one SOAP call: who makes it and with what services.
 type Call struct {
-	Ctx      context.Context
-	P        *auth.Principal
+	Ctx context.Context
+	P   *auth.Principal
+	// Actor is who writes on behalf of the principal; when nil, NewActor
+	// builds it on the first write (reads never need it).
 	Actor    *manage.Actor
+	NewActor func() *manage.Actor
 	Manage   *manage.Service
 	Store    fuelgate.Store
 	Location *time.Location // zone of SOAP dateTime values
@@ -36,6 +39,14 @@ func (c *Call) now() time.Time {
 		return time.Now()
 	}
 	return c.Now()
+}
+
+// actor returns the call's manage actor, building it once.
+func (c *Call) actor() *manage.Actor {
+	if c.Actor == nil && c.NewActor != nil {
+		c.Actor = c.NewActor()
+	}
+	return c.Actor
 }
 
 // account reads a BU through the snapshot when the call has one, else the store.
