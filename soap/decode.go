@@ -63,8 +63,10 @@ func Decode(r io.Reader, info HTTPInfo, lim Limits) (*Envelope, error) {
 }
 
 // frame is one open element during parsing; text buffers are reused by depth.
+// raw is the element's name as written (prefix in Space), to match its end tag.
 type frame struct {
 	e    *Element
+	raw  xml.Name
 	text []byte
 }
 
@@ -82,8 +84,12 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 		root     *Element
 		elements int
 	)
+	// RawToken, not Token: names arrive with their prefixes, and this loop
+	// resolves them against the declarations on the open elements and checks
+	// that each end tag matches its start tag. That skips encoding/xml's own
+	// namespace bookkeeping, most of its cost per element.
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
@@ -106,6 +112,7 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 			if derr != nil {
 				return nil, derr
 			}
+			resolveNames(e, stack)
 			if len(stack) == 0 {
 				root = e
 			} else {
@@ -115,13 +122,14 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 			if len(stack) < cap(stack) {
 				stack = stack[:len(stack)+1]
 				stack[len(stack)-1].e = e
+				stack[len(stack)-1].raw = t.Name
 				stack[len(stack)-1].text = stack[len(stack)-1].text[:0]
 			} else {
-				stack = append(stack, frame{e: e})
+				stack = append(stack, frame{e: e, raw: t.Name})
 			}
 		case xml.EndElement:
-			if len(stack) == 0 { // strict mode reports this first; be safe anyway
-				return nil, refuse(reasonMalformed)
+			if len(stack) == 0 || stack[len(stack)-1].raw != t.Name {
+				return nil, refuse(reasonMalformed) // an end tag without its start tag
 			}
 			f := &stack[len(stack)-1]
 			if len(f.text) > 0 {
@@ -194,6 +202,42 @@ func newDecodedElement(t xml.StartElement, lim Limits) (*Element, *DecodeError) 
 		}
 	}
 	return e, nil
+}
+
+// resolveNames replaces the prefixes in e's name and attribute names by the
+// namespaces they are bound to on e itself or on the open elements (innermost
+// first), as encoding/xml's Token would: an unprefixed element takes the
+// default namespace, an unprefixed attribute none, "xml" is predefined, and
+// an unbound prefix is left as it is.
+func resolveNames(e *Element, stack []frame) {
+	lookup := func(prefix string) (string, bool) {
+		if prefix == "xml" {
+			return NSXML, true
+		}
+		for _, d := range e.decls {
+			if d.Name.Local == prefix {
+				return d.Value, true
+			}
+		}
+		for i := len(stack) - 1; i >= 0; i-- {
+			for _, d := range stack[i].e.decls {
+				if d.Name.Local == prefix {
+					return d.Value, true
+				}
+			}
+		}
+		return "", false
+	}
+	if ns, ok := lookup(e.Name.Space); ok {
+		e.Name.Space = ns
+	}
+	for i := range e.Attr {
+		if p := e.Attr[i].Name.Space; p != "" {
+			if ns, ok := lookup(p); ok {
+				e.Attr[i].Name.Space = ns
+			}
+		}
+	}
 }
 
 // declaredEncoding extracts encoding="…" from an XML declaration.
