@@ -83,6 +83,7 @@ func (c *committer) loop() {
 // fill adds the jobs already queued. When that found company, it waits up to
 // linger once more for stragglers: under load, writers arrive a few at a
 // time, and a slightly larger batch shares one commit between more of them.
+// A lone writer never waits.
 func (c *committer) fill(batch []*job) []*job {
 	take := func() {
 		for len(batch) < maxBatch {
@@ -125,10 +126,38 @@ func (c *committer) drain() {
 // job fails, that transaction is rolled back and the batch runs again with a
 // savepoint around each job, so that only the failing jobs are undone.
 func (c *committer) commit(batch []*job) {
-	if len(batch) > 1 && c.commitFast(batch) {
+	if len(batch) == 1 {
+		c.commitOne(batch[0])
+		return
+	}
+	if c.commitFast(batch) {
 		return
 	}
 	c.commitIsolated(batch)
+}
+
+// commitOne runs a lone job in its own transaction: no savepoint is needed,
+// its failure rolls back only itself.
+func (c *committer) commitOne(j *job) {
+	if err := j.ctx.Err(); err != nil {
+		j.done <- c.s.internal("Atomic", err)
+		return
+	}
+	tx, err := c.s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		j.done <- c.s.internal("Atomic", err)
+		return
+	}
+	if err := c.runPlain(tx, j); err != nil {
+		tx.Rollback()
+		j.done <- err
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		j.done <- c.s.internal("Atomic", err)
+		return
+	}
+	j.done <- nil
 }
 
 // commitFast runs the batch without savepoints. It reports false, having
