@@ -26,6 +26,21 @@ func toRoleJSON(r *fuelgate.Role) roleJSON {
 	return roleJSON{ID: r.ID, Key: r.Key, Name: r.Name, System: r.System, Permissions: perms}
 }
 
+// openEnterprise opens the database and finds the enterprise of mid, or the
+// only enterprise when mid is 0 (for the commands that act on one enterprise).
+func (m *Main) openEnterprise(ctx context.Context, c *common, mid int64) (*env, int64, error) {
+	e, err := m.open(ctx, c)
+	if err != nil {
+		return nil, 0, err
+	}
+	ent, err := enterpriseOf(ctx, e, mid)
+	if err != nil {
+		e.store.Close()
+		return nil, 0, err
+	}
+	return e, ent, nil
+}
+
 // enterpriseOf returns the enterprise of mid, or the only enterprise when mid is 0.
 func enterpriseOf(ctx context.Context, e *env, mid int64) (int64, error) {
 	if mid > 0 {
@@ -48,15 +63,11 @@ func (m *Main) roleList(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
+	e, ent, err := m.openEnterprise(ctx, &c, *mid)
 	if err != nil {
 		return err
 	}
 	defer e.store.Close()
-	ent, err := enterpriseOf(ctx, e, *mid)
-	if err != nil {
-		return err
-	}
 	roles, err := e.manage.Roles(ctx, manage.Operator(), ent)
 	if err != nil {
 		return err
@@ -93,15 +104,11 @@ func (m *Main) roleCreate(ctx context.Context, args []string) error {
 	if err := requireFlag(*name != "", "name"); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
+	e, ent, err := m.openEnterprise(ctx, &c, *mid)
 	if err != nil {
 		return err
 	}
 	defer e.store.Close()
-	ent, err := enterpriseOf(ctx, e, *mid)
-	if err != nil {
-		return err
-	}
 	names := make([]string, 0, len(perms))
 	for _, p := range perms {
 		names = append(names, permissionName(p))

@@ -40,15 +40,11 @@ func (m *Main) settingsShow(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
+	e, ent, err := m.openEnterprise(ctx, &c, *mid)
 	if err != nil {
 		return err
 	}
 	defer e.store.Close()
-	ent, err := enterpriseOf(ctx, e, *mid)
-	if err != nil {
-		return err
-	}
 	s, err := e.manage.Settings(ctx, manage.Operator(), ent)
 	if err != nil {
 		return err
@@ -82,15 +78,11 @@ func (m *Main) settingsSet(ctx context.Context, args []string) error {
 	if *model != "" {
 		ch.PermissionModel = model
 	}
-	e, err := m.open(ctx, &c)
+	e, ent, err := m.openEnterprise(ctx, &c, *mid)
 	if err != nil {
 		return err
 	}
 	defer e.store.Close()
-	ent, err := enterpriseOf(ctx, e, *mid)
-	if err != nil {
-		return err
-	}
 	s, err := e.manage.UpdateSettings(ctx, manage.Operator(), ent, ch)
 	if err != nil {
 		return err
