@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fuelgate/fuelgate/internal/fgtest"
 )
 
 // Each script must finish within scriptTimeout; the whole package stays well
@@ -269,7 +271,7 @@ type server struct {
 	base    string
 	cmd     *exec.Cmd
 	exited  chan error // receives the server's exit
-	log     *lockedBuffer
+	log     *fgtest.Buffer
 	dir     string
 	vars    map[string]string // FUELGATE_* variables for the scripts
 	baseEnv []string
@@ -341,7 +343,7 @@ func newServer() (_ *server, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir, log: &lockedBuffer{}, baseEnv: cleanEnv(), vars: map[string]string{}}
+	s := &server{dir: dir, log: &fgtest.Buffer{}, baseEnv: cleanEnv(), vars: map[string]string{}}
 	defer func() {
 		if err != nil {
 			s.stop()
@@ -465,22 +467,4 @@ func newServer() (_ *server, err error) {
 		"FUELGATE_EXPIRY_CLIENT_SECRET": str(expPkg, "client_secret"),
 	}
 	return s, nil
-}
-
-// lockedBuffer collects the server's output.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,28 +16,10 @@ import (
 	"github.com/fuelgate/fuelgate/soap"
 )
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestNoSecretAtRestOrInLogs runs a full scenario and then looks for every
 // secret, password and token it used in the database files and the logs.
 func TestNoSecretAtRestOrInLogs(t *testing.T) {
-	var logs syncBuffer
+	var logs fgtest.Buffer
 	e := fgtest.New(t, fgtest.Options{Log: &logs})
 	ctx := context.Background()
 	secrets := map[string]string{"package secret": e.ClientSecret, "API user password": fgtest.Password}

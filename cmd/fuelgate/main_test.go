@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fuelgate/fuelgate/internal/fgtest"
 )
 
 // run runs the CLI in-process and returns its exit status, stdout and stderr.
@@ -54,7 +56,7 @@ func TestServeDemoAndCLI(t *testing.T) {
 	db := filepath.Join(dir, "fuelgate.db")
 	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), "FUELGATE_PEPPER=", "FUELGATE_ENCRYPTION_KEY=")
-	var stdout lockedBuffer
+	var stdout fgtest.Buffer
 	cmd.Stdout = &stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -139,24 +141,6 @@ func TestServeDemoAndCLI(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop within 20s of SIGTERM")
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe to read while a process writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 var (

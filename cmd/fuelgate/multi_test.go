@@ -20,6 +20,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/internal/fgtest"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
@@ -80,7 +81,7 @@ func randomKey(n int) string {
 
 // startInstance starts "fuelgate serve" on dsn with the keys in env and
 // returns its base URL and its log.
-func startInstance(t *testing.T, dsn string, env map[string]string) (string, *lockedBuffer) {
+func startInstance(t *testing.T, dsn string, env map[string]string) (string, *fgtest.Buffer) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", dsn)
 	cmd.Env = append(os.Environ(), "FUELGATE_DB=", "FUELGATE_KEY_FILE=",
@@ -94,7 +95,7 @@ func startInstance(t *testing.T, dsn string, env map[string]string) (string, *lo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	log := new(lockedBuffer)
+	log := new(fgtest.Buffer)
 	addr := waitListening(t, io.TeeReader(stderr, log))
 	return "http://" + addr, log
 }
