@@ -13,7 +13,7 @@ const accountColumns = "mid, parent_mid, name, active, created_at, updated_at"
 // CreateAccount stores a new account; ECONFLICT if its MID is taken.
 func (s *Store) CreateAccount(ctx context.Context, a *fuelgate.Account) error {
 	return s.write(ctx, func(s *Store) error {
-		_, err := s.tx.ExecContext(ctx,
+		_, err := s.tx.ExecContext(s.stmtCtx(ctx),
 			"INSERT INTO accounts ("+accountColumns+") VALUES ($1, $2, $3, $4, $5, $6)",
 			a.MID, a.ParentMID, a.Name, a.Active, Micros(a.CreatedAt), Micros(a.UpdatedAt))
 		return s.check("CreateAccount", "account already exists", err)
@@ -67,7 +67,7 @@ func (s *Store) UpdateAccount(ctx context.Context, mid int64, fn func(*fuelgate.
 			return err
 		}
 		a.MID = mid
-		_, err = s.tx.ExecContext(ctx,
+		_, err = s.tx.ExecContext(s.stmtCtx(ctx),
 			"UPDATE accounts SET parent_mid = $2, name = $3, active = $4, created_at = $5, updated_at = $6 WHERE mid = $1",
 			a.MID, a.ParentMID, a.Name, a.Active, Micros(a.CreatedAt), Micros(a.UpdatedAt))
 		if err != nil {

@@ -196,8 +196,7 @@ func (c *committer) runPlain(tx *sql.Tx, j *job) (err error) {
 			err = c.s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
 		}
 	}()
-	child := &Store{db: c.s.db, dialect: c.s.dialect, clock: c.s.clock, stmts: c.s.stmts, tx: tx, now: c.s.clock()}
-	return j.fn(child)
+	return j.fn(c.s.batchView(tx))
 }
 
 // commitIsolated runs each job inside its own savepoint of one transaction.
@@ -235,15 +234,16 @@ func (c *committer) commitIsolated(batch []*job) {
 	}
 }
 
-// withTx is a view of s inside tx (for prepared statements).
-func (s *Store) withTx(tx *sql.Tx) *Store {
-	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx}
+// batchView is the Store a job sees inside the batch transaction tx, its
+// clock fixed at the job's start.
+func (s *Store) batchView(tx *sql.Tx) *Store {
+	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx, now: s.clock(), grouped: true}
 }
 
 // runJob runs one job inside a savepoint of tx, rolling back to it on error or panic.
 func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 	sp := "job" + strconv.Itoa(i)
-	if _, err := c.s.withTx(tx).execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
+	if _, err := c.s.batchView(tx).execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
 		return c.s.internal("Atomic", err)
 	}
 	defer func() {
@@ -252,14 +252,13 @@ func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 		}
 		if err != nil {
 			// Undo this job only; on failure the whole transaction is unusable.
-			if _, rerr := c.s.withTx(tx).execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
+			if _, rerr := c.s.batchView(tx).execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
 				err = c.s.internal("Atomic", rerr)
 			}
 		}
-		if _, rerr := c.s.withTx(tx).execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
+		if _, rerr := c.s.batchView(tx).execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
 			err = c.s.internal("Atomic", rerr)
 		}
 	}()
-	child := &Store{db: c.s.db, dialect: c.s.dialect, clock: c.s.clock, stmts: c.s.stmts, tx: tx, now: c.s.clock()}
-	return j.fn(child)
+	return j.fn(c.s.batchView(tx))
 }

@@ -19,7 +19,7 @@ const packageMIDsQuery = "SELECT package_id, mid FROM package_accounts WHERE pac
 func (s *Store) CreatePackage(ctx context.Context, p *fuelgate.Package) error {
 	return s.write(ctx, func(s *Store) error {
 		var id int64
-		err := s.tx.QueryRowContext(ctx, `INSERT INTO packages (name, description, mid, enterprise_mid,
+		err := s.tx.QueryRowContext(s.stmtCtx(ctx), `INSERT INTO packages (name, description, mid, enterprise_mid,
 			legacy, enabled, integration_type, client_id, secret_hash, prev_secret_hash,
 			prev_secret_expires, scopes, created_by, created_at, updated_at, secret_rotated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
@@ -109,7 +109,7 @@ func (s *Store) UpdatePackage(ctx context.Context, id int64, fn func(*fuelgate.P
 			return err
 		}
 		p.ID = id
-		_, err = s.tx.ExecContext(ctx, `UPDATE packages SET name = $2, description = $3, mid = $4,
+		_, err = s.tx.ExecContext(s.stmtCtx(ctx), `UPDATE packages SET name = $2, description = $3, mid = $4,
 			enterprise_mid = $5, legacy = $6, enabled = $7, integration_type = $8, client_id = $9,
 			secret_hash = $10, prev_secret_hash = $11, prev_secret_expires = $12, scopes = $13,
 			created_by = $14, created_at = $15, updated_at = $16, secret_rotated_at = $17 WHERE id = $1`,

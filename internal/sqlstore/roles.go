@@ -15,7 +15,7 @@ const rolePermissionsQuery = "SELECT role_id, permission FROM role_permissions W
 // CreateRole stores a new custom role; ECONFLICT if its ID is taken.
 func (s *Store) CreateRole(ctx context.Context, r *fuelgate.Role) error {
 	return s.write(ctx, func(s *Store) error {
-		_, err := s.tx.ExecContext(ctx, "INSERT INTO roles ("+roleColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+		_, err := s.tx.ExecContext(s.stmtCtx(ctx), "INSERT INTO roles ("+roleColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
 			r.ID, r.Key, r.EnterpriseMID, r.Name, r.Description, r.System, Micros(r.CreatedAt), Micros(r.UpdatedAt))
 		if err != nil {
 			return s.check("CreateRole", "role already exists", err)
@@ -81,7 +81,7 @@ func (s *Store) UpdateRole(ctx context.Context, id string, fn func(*fuelgate.Rol
 			return err
 		}
 		r.ID = id
-		_, err = s.tx.ExecContext(ctx, `UPDATE roles SET role_key = $2, enterprise_mid = $3, name = $4,
+		_, err = s.tx.ExecContext(s.stmtCtx(ctx), `UPDATE roles SET role_key = $2, enterprise_mid = $3, name = $4,
 			description = $5, is_system = $6, created_at = $7, updated_at = $8 WHERE id = $1`,
 			id, r.Key, r.EnterpriseMID, r.Name, r.Description, r.System, Micros(r.CreatedAt), Micros(r.UpdatedAt))
 		if err != nil {

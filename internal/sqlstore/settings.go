@@ -32,7 +32,7 @@ func (s *Store) Settings(ctx context.Context, enterpriseMID int64) (*fuelgate.Se
 // PutSettings creates or replaces an enterprise's settings.
 func (s *Store) PutSettings(ctx context.Context, st *fuelgate.Settings) error {
 	return s.write(ctx, func(s *Store) error {
-		_, err := s.tx.ExecContext(ctx,
+		_, err := s.tx.ExecContext(s.stmtCtx(ctx),
 			`INSERT INTO settings (enterprise_mid, permission_model, api_password_login, lockout_threshold,
 			lockout_duration, token_lifetime, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (enterprise_mid) DO UPDATE SET permission_model = excluded.permission_model,

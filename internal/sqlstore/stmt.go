@@ -29,10 +29,23 @@ func (s *Store) prep(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// stmtCtx is the context a statement runs with. In a group-committed
+// transaction the committer, not the caller, decides a job's outcome once
+// the job has started (see committer), so its statements run to completion
+// without the caller's cancellation. That also spares the driver and
+// database/sql a watcher goroutine per statement.
+func (s *Store) stmtCtx(ctx context.Context) context.Context {
+	if s.grouped {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // execPrepared runs a write statement in s's transaction through the cache.
 func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = s.stmtCtx(ctx)
 	if s.dialect.DriverCachesStatements {
-		return s.tx.ExecContext(ctx, query, args...)
+		return s.tx.ExecContext(s.stmtCtx(ctx), query, args...)
 	}
 	st, err := s.prep(ctx, query)
 	if err != nil {
@@ -44,6 +57,7 @@ func (s *Store) execPrepared(ctx context.Context, query string, args ...any) (sq
 // queryRowPrepared runs a one-row query through the cache, in s's
 // transaction inside Atomic, on the pool otherwise.
 func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) rowScanner {
+	ctx = s.stmtCtx(ctx)
 	if s.dialect.DriverCachesStatements {
 		return s.q().QueryRowContext(ctx, query, args...)
 	}

@@ -17,8 +17,9 @@ type Store struct {
 	stmts   *stmtCache // prepared statements, shared with the Stores handed to Atomic
 
 	// Set only on the Store handed to an Atomic function.
-	tx  *sql.Tx
-	now time.Time
+	tx      *sql.Tx
+	now     time.Time
+	grouped bool // tx is a committer's batch transaction (see stmtCtx)
 }
 
 var _ fuelgate.Store = (*Store)(nil)

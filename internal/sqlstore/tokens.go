@@ -51,7 +51,7 @@ func (s *Store) RevokeToken(ctx context.Context, hash []byte, at time.Time) erro
 		}
 		// Nothing changed: the token is missing or already revoked.
 		var one int
-		err = s.tx.QueryRowContext(ctx, "SELECT 1 FROM tokens WHERE hash = $1", hash).Scan(&one)
+		err = s.tx.QueryRowContext(s.stmtCtx(ctx), "SELECT 1 FROM tokens WHERE hash = $1", hash).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("token")
 		}

@@ -26,7 +26,7 @@ func usernameKey(username string) string { return strings.ToLower(username) }
 func (s *Store) CreateUser(ctx context.Context, u *fuelgate.User) error {
 	return s.write(ctx, func(s *Store) error {
 		var id int64
-		err := s.tx.QueryRowContext(ctx, `INSERT INTO users (enterprise_mid, username, username_key, name,
+		err := s.tx.QueryRowContext(s.stmtCtx(ctx), `INSERT INTO users (enterprise_mid, username, username_key, name,
 			email, password_hash, password_version, digest_secret, active, api_user, web_services,
 			failed_logins, locked_until, default_mid, last_login_at, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
@@ -131,7 +131,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, fn func(*fuelgate.User
 			return err
 		}
 		u.ID = id
-		_, err = s.tx.ExecContext(ctx, `UPDATE users SET enterprise_mid = $2, username = $3, username_key = $4,
+		_, err = s.tx.ExecContext(s.stmtCtx(ctx), `UPDATE users SET enterprise_mid = $2, username = $3, username_key = $4,
 			name = $5, email = $6, password_hash = $7, password_version = $8, digest_secret = $9,
 			active = $10, api_user = $11, web_services = $12, failed_logins = $13, locked_until = $14,
 			default_mid = $15, last_login_at = $16, created_at = $17, updated_at = $18 WHERE id = $1`,
