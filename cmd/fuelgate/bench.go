@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -330,55 +329,79 @@ func prefill(ctx context.Context, st fuelgate.Store, pkg *fuelgate.Package, ent 
 
 // startChild runs this binary with args and env added to this process's
 // environment, waits until it logs its address and answers /readyz (or /),
-// and returns its URL, PID and a stop function.
+// and returns its URL, PID and a stop function. The child's log goes to a
+// temporary file, not through a pipe, so that reading it costs the load
+// generator nothing while it measures; a child that does not start has the
+// end of its log in the error.
 func (m *Main) startChild(ctx context.Context, env []string, args ...string) (string, int, func(), error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", 0, nil, err
 	}
-	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
+	logFile, err := os.CreateTemp("", "fuelgate-bench-*.log")
 	if err != nil {
 		return "", 0, nil, err
 	}
-	cmd.Stdout = io.Discard
+	removeLog := func() { logFile.Close(); os.Remove(logFile.Name()) }
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = io.Discard, logFile
 	if err := cmd.Start(); err != nil {
+		removeLog()
 		return "", 0, nil, err
 	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
 	stop := func() {
 		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-exited:
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
-			<-done
+			<-exited
 		}
+		removeLog()
 	}
-	addr := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`msg="fuelgate listening" addr=(\S+)`)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if mm := re.FindStringSubmatch(sc.Text()); mm != nil {
-				addr <- mm[1]
+	fail := func(why string) (string, int, func(), error) {
+		stop()
+		return "", 0, nil, fmt.Errorf("bench: %s %s: %s", args[0], why, logTail(logFile.Name()))
+	}
+	re := regexp.MustCompile(`msg="fuelgate listening" addr=(\S+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if b, err := os.ReadFile(logFile.Name()); err == nil {
+			if mm := re.FindSubmatch(b); mm != nil {
+				url := "http://" + string(mm[1])
+				if err := waitReady(ctx, url, args[0] == "serve"); err != nil {
+					return fail(err.Error())
+				}
+				return url, cmd.Process.Pid, stop, nil
 			}
 		}
-	}()
-	select {
-	case a := <-addr:
-		url := "http://" + a
-		if err := waitReady(ctx, url, args[0] == "serve"); err != nil {
-			stop()
-			return "", 0, nil, err
+		select {
+		case <-exited:
+			return fail("exited")
+		case <-ctx.Done():
+			return fail(ctx.Err().Error())
+		case <-time.After(5 * time.Millisecond):
 		}
-		return url, cmd.Process.Pid, stop, nil
-	case <-time.After(30 * time.Second):
-		stop()
-		return "", 0, nil, errors.New("bench: the server did not start within 30s")
+		if time.Now().After(deadline) {
+			return fail("did not start within 30s")
+		}
 	}
+}
+
+// logTail is the last lines of a child's log, for an error message.
+func logTail(path string) string {
+	b, _ := os.ReadFile(path)
+	s := strings.TrimSpace(string(b))
+	if len(s) > 1000 {
+		s = "…" + s[len(s)-1000:]
+	}
+	if s == "" {
+		return "(no output)"
+	}
+	return s
 }
 
 func waitReady(ctx context.Context, url string, fuelgate bool) error {
