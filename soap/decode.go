@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 )
 
 // HTTPInfo carries the HTTP headers Decode needs to find the operation.
@@ -70,9 +71,39 @@ type frame struct {
 	text []byte
 }
 
+// parser is the reusable state of parseTree: its read buffer and its stack
+// of open elements with their text buffers. Parsers are pooled, so a request
+// does not allocate them anew.
+type parser struct {
+	br    *bufio.Reader
+	stack []frame
+}
+
+// maxPooledText is the largest text buffer a pooled parser keeps.
+const maxPooledText = 4 << 10
+
+var parsers = sync.Pool{New: func() any { return &parser{br: bufio.NewReader(nil)} }}
+
+// release clears p's references to the request and returns it to the pool.
+func (p *parser) release() {
+	p.br.Reset(nil)
+	p.stack = p.stack[:cap(p.stack)]
+	for i := range p.stack {
+		p.stack[i].e = nil
+		if cap(p.stack[i].text) > maxPooledText {
+			p.stack[i].text = nil
+		}
+	}
+	p.stack = p.stack[:0]
+	parsers.Put(p)
+}
+
 // parseTree builds the Element tree of the document in one streaming pass.
 func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
-	br := bufio.NewReader(r)
+	p := parsers.Get().(*parser)
+	defer p.release()
+	br := p.br
+	br.Reset(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3) // a UTF-8 byte order mark
 	}
@@ -80,10 +111,12 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 	d.Strict = true // no CharsetReader, no Entity map, no AutoClose
 
 	var (
-		stack    []frame
 		root     *Element
 		elements int
 	)
+	// stack aliases p.stack; it is stored back as it grows.
+	stack := p.stack[:0]
+	defer func() { p.stack = stack[:0] }()
 	// RawToken, not Token: names arrive with their prefixes, and this loop
 	// resolves them against the declarations on the open elements and checks
 	// that each end tag matches its start tag. That skips encoding/xml's own

@@ -440,7 +440,7 @@ func (m *Main) benchBaseline(ctx context.Context, args []string) error {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	}), ReadHeaderTimeout: 10 * time.Second}
-	m.logger("text").Info("fuelgate listening", "addr", ln.Addr().String())
+	logger(m.Stderr, "text").Info("fuelgate listening", "addr", ln.Addr().String())
 	go func() { <-ctx.Done(); srv.Close() }()
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err

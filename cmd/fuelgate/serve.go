@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate/internal/logbuf"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/server"
 )
@@ -45,7 +47,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log := m.logger(f.logFormat)
+	// The log is written out every logFlush, not line by line (see logbuf).
+	logOut := logbuf.New(m.Stderr, logFlush)
+	defer logOut.Close()
+	log := logger(logOut, f.logFormat)
 	tuneGC(m.Getenv)
 	e, err := m.open(ctx, &f.common)
 	if err != nil {
@@ -123,11 +128,15 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-func (m *Main) logger(format string) *slog.Logger {
+// logFlush is how long a server log line may wait in memory before it is
+// written out.
+const logFlush = 100 * time.Millisecond
+
+func logger(w io.Writer, format string) *slog.Logger {
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(m.Stderr, nil))
+		return slog.New(slog.NewJSONHandler(w, nil))
 	}
-	return slog.New(slog.NewTextHandler(m.Stderr, nil))
+	return slog.New(slog.NewTextHandler(w, nil))
 }
 
 // tls returns the TLS configuration chosen by the flags, and the CA file
