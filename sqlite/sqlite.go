@@ -42,6 +42,7 @@ var Dialect = sqlstore.Dialect{
 	Name:              "sqlite",
 	IsUniqueViolation: sqlstore.UniqueViolationText,
 	SerializeWrites:   true,
+	LastInsertID:      true,
 }
 
 // Store is a fuelgate.Store on one SQLite file.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -18,11 +19,20 @@ const highVolumeAction = "token.issue"
 
 // AppendAudit stores an audit event and sets e.ID.
 func (s *Store) AppendAudit(ctx context.Context, e *fuelgate.AuditEvent) error {
+	const insert = `INSERT INTO audit_events (at, mid, actor, action, target, outcome, source_ip, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	args := []any{Micros(e.Time), e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail}
 	return s.write(ctx, func(s *Store) error {
 		var id int64
-		err := s.queryRowPrepared(ctx, `INSERT INTO audit_events (at, mid, actor, action, target, outcome,
-			source_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			Micros(e.Time), e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail).Scan(&id)
+		var err error
+		if s.dialect.LastInsertID {
+			var res sql.Result
+			if res, err = s.execPrepared(ctx, insert, args...); err == nil {
+				id, err = res.LastInsertId()
+			}
+		} else {
+			err = s.queryRowPrepared(ctx, insert+" RETURNING id", args...).Scan(&id)
+		}
 		if err != nil {
 			return s.internal("AppendAudit", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -11,10 +12,12 @@ import (
 	"github.com/fuelgate/fuelgate"
 )
 
-// maxBatch bounds how many write jobs share one transaction; linger is how
-// long a batch that already has company waits for one more job.
+// maxBatch bounds how many write jobs share one transaction; yields is how
+// many times fill lets other goroutines run before a batch starts; linger is
+// how long a batch that already has company waits for one more job.
 const (
 	maxBatch = 128
+	yields   = 4
 	linger   = 200 * time.Microsecond
 )
 
@@ -80,10 +83,12 @@ func (c *committer) loop() {
 	}
 }
 
-// fill adds the jobs already queued. When that found company, it waits up to
-// linger once more for stragglers: under load, writers arrive a few at a
-// time, and a slightly larger batch shares one commit between more of them.
-// A lone writer never waits.
+// fill adds the jobs already queued, then lets the other goroutines run
+// (runtime.Gosched, a few times while that brings more jobs): under load,
+// request handlers that are about to queue a write are runnable right now,
+// and letting them queue first shares one commit between more jobs. When
+// that found company, it waits up to linger once more for stragglers. A
+// lone writer on an idle server does not wait: it has nothing to yield to.
 func (c *committer) fill(batch []*job) []*job {
 	take := func() {
 		for len(batch) < maxBatch {
@@ -96,6 +101,14 @@ func (c *committer) fill(batch []*job) []*job {
 		}
 	}
 	take()
+	for range yields {
+		n := len(batch)
+		runtime.Gosched()
+		take()
+		if len(batch) == n && n > 1 {
+			break
+		}
+	}
 	if len(batch) > 1 && len(batch) < maxBatch {
 		t := time.NewTimer(linger)
 		select {

@@ -49,6 +49,11 @@ type Dialect struct {
 	// a second connection, which a bounded pool may not have — concurrent
 	// transactions would each hold one and wait for another forever.
 	DriverCachesStatements bool
+
+	// LastInsertID says the driver reports the row ID an INSERT assigned
+	// (sql.Result.LastInsertId), as SQLite's does; otherwise inserts read it
+	// back with RETURNING, which costs a result set per insert.
+	LastInsertID bool
 }
 
 // Lock names passed to Dialect.TryLock, one per sweep.
