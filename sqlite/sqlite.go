@@ -5,7 +5,8 @@
 // embedded migrations.
 //
 // The database runs in WAL mode with busy_timeout(5000), synchronous(NORMAL)
-// and foreign keys on. Write transactions begin IMMEDIATE, so a writer takes
+// and foreign keys on; WAL checkpoints run in the background (see
+// checkpointer), not inside commits. Write transactions begin IMMEDIATE, so a writer takes
 // the write lock before reading instead of failing with SQLITE_BUSY at
 // commit, and writers of one process queue in Go for that lock rather than in
 // SQLite's polling busy handler. Reads use deferred read-only transactions
@@ -29,7 +30,7 @@ import (
 
 // pragmas are the DSN parameters every connection opens with.
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)" +
-	"&_pragma=foreign_keys(1)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 
 // maxOpenConns bounds the pool: one writer at a time plus concurrent readers.
 const maxOpenConns = 8
@@ -48,6 +49,7 @@ var Dialect = sqlstore.Dialect{
 // Store is a fuelgate.Store on one SQLite file.
 type Store struct {
 	*sqlstore.Store
+	checkpoints *checkpointer
 }
 
 var _ fuelgate.Store = (*Store)(nil)
@@ -76,7 +78,14 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fuelgate.WrapError(fuelgate.EINTERNAL, op, "cannot migrate the database", err)
 	}
-	return &Store{Store: sqlstore.New(db, Dialect)}, nil
+	st := sqlstore.New(db, Dialect)
+	return &Store{Store: st, checkpoints: startCheckpointer(st)}, nil
+}
+
+// Close stops the background checkpoints and closes the database.
+func (s *Store) Close() error {
+	s.checkpoints.close()
+	return s.Store.Close()
 }
 
 // createFile creates path with mode 0600 unless it exists, so the database

@@ -1,10 +1,15 @@
 package sqlite_test
 
 import (
+	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/sqlite"
@@ -120,6 +125,7 @@ func TestPragmas(t *testing.T) {
 		{"busy_timeout", "5000"},
 		{"synchronous", "1"}, // NORMAL
 		{"foreign_keys", "1"},
+		{"wal_autocheckpoint", "0"}, // checkpoints run in the background
 	}
 	for _, tt := range tests {
 		t.Run(tt.pragma, func(t *testing.T) {
@@ -154,5 +160,120 @@ func TestOpenRejectsBadPaths(t *testing.T) {
 				t.Fatalf("Open(%q): got code %q (%v), want %q", tt.path, got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestWALStaysBounded writes for longer than the WAL would hold without
+// checkpoints: the background checkpointer must copy it into the database
+// and rewind it, so the WAL file stops growing, while every write lands.
+func TestWALStaysBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.db")
+	s := open(t, path)
+	ctx := t.Context()
+	if err := s.CreateAccount(ctx, &fuelgate.Account{MID: 100, Name: "Enterprise", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	const writers, perWriter = 8, 1500
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			for i := range perWriter {
+				e := &fuelgate.AuditEvent{Time: time.Now(), MID: 100, Actor: "test", Action: "test.write",
+					Target: fmt.Sprintf("w%d-%d", w, i), Outcome: fuelgate.OutcomeSuccess, Detail: strings.Repeat("x", 3000)}
+				if err := s.AppendAudit(ctx, e); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatalf("AppendAudit: %v", err)
+		}
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_events WHERE action = 'test.write'").Scan(&n); err != nil || n != writers*perWriter {
+		t.Fatalf("stored events: got %d (%v), want %d", n, err, writers*perWriter)
+	}
+	// Without checkpoints the WAL would hold every page written: the
+	// database file's size and more. With them it is rewound and reused.
+	db, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wal, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Size() < 32<<20 {
+		t.Fatalf("database file %d bytes: the test wrote too little to need checkpoints", db.Size())
+	}
+	if wal.Size() >= db.Size() {
+		t.Fatalf("WAL %d bytes, database %d bytes: the WAL was not checkpointed and rewound", wal.Size(), db.Size())
+	}
+}
+
+// TestBetweenWrites runs work between group-commit batches: never inside a
+// transaction, with its error returned, and without losing the writes
+// queued around it.
+func TestBetweenWrites(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "f.db"))
+	ctx := t.Context()
+	type betweenWriter interface {
+		BetweenWrites(context.Context, func(context.Context, *sql.DB) error) error
+	}
+	ran := false
+	err := s.Atomic(ctx, func(tx fuelgate.Store) error {
+		bw, ok := tx.(betweenWriter)
+		if !ok {
+			t.Errorf("the Store inside Atomic (%T) has no BetweenWrites", tx)
+			return nil
+		}
+		return bw.BetweenWrites(ctx, func(context.Context, *sql.DB) error { ran = true; return nil })
+	})
+	if err == nil || ran || !strings.Contains(err.Error(), "inside a transaction") {
+		t.Fatalf("BetweenWrites inside Atomic: got %v (fn ran: %v), want the inside-a-transaction error", err, ran)
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := range 200 {
+				e := &fuelgate.AuditEvent{Time: time.Now(), Action: "test.write", Target: fmt.Sprintf("%d-%d", w, i)}
+				if err := s.AppendAudit(ctx, e); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	want := errors.New("from fn")
+	for range 50 {
+		got := s.BetweenWrites(ctx, func(ctx context.Context, db *sql.DB) error {
+			// No write transaction is open: this one takes the lock at once.
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, "UPDATE settings SET updated_at = updated_at WHERE 0"); err != nil {
+				return err
+			}
+			return want
+		})
+		if got != want {
+			t.Fatalf("BetweenWrites: got %v, want fn's error", got)
+		}
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("AppendAudit: %v", err)
+		}
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM audit_events").Scan(&n); err != nil || n != 800 {
+		t.Fatalf("stored events: got %d (%v), want 800", n, err)
 	}
 }

@@ -28,10 +28,16 @@ const (
 // rolled back to its savepoint and does not affect the others. The result is
 // the same as running the jobs one after another, with one commit for many.
 type committer struct {
-	s    *Store
-	jobs chan *job
-	quit chan struct{}
-	wg   sync.WaitGroup
+	s       *Store
+	jobs    chan *job
+	between chan *betweenJob // work to run outside any transaction, see Store.BetweenWrites
+	quit    chan struct{}
+	wg      sync.WaitGroup
+}
+
+type betweenJob struct {
+	fn   func() error
+	done chan error
 }
 
 type job struct {
@@ -41,7 +47,7 @@ type job struct {
 }
 
 func newCommitter(s *Store) *committer {
-	c := &committer{s: s, jobs: make(chan *job, 1024), quit: make(chan struct{})}
+	c := &committer{s: s, jobs: make(chan *job, 1024), between: make(chan *betweenJob), quit: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -63,6 +69,19 @@ func (c *committer) run(ctx context.Context, fn func(tx fuelgate.Store) error) e
 	return <-j.done
 }
 
+// runBetween runs fn between two batches.
+func (c *committer) runBetween(ctx context.Context, fn func() error) error {
+	b := &betweenJob{fn: fn, done: make(chan error, 1)}
+	select {
+	case c.between <- b:
+		return <-b.done
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.quit:
+		return sql.ErrConnDone
+	}
+}
+
 func (c *committer) stop() {
 	close(c.quit)
 	c.wg.Wait()
@@ -74,6 +93,9 @@ func (c *committer) loop() {
 		var first *job
 		select {
 		case first = <-c.jobs:
+		case b := <-c.between:
+			b.done <- b.fn()
+			continue
 		case <-c.quit:
 			c.drain()
 			return

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/fuelgate/fuelgate"
 )
@@ -47,6 +48,21 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) er
 		return s.internal("Atomic", err)
 	}
 	return nil
+}
+
+// BetweenWrites runs fn on the database when none of this Store's write
+// transactions is open: between two batches of the group commit, while the
+// writers queue; at once without SerializeWrites. Inside Atomic it is an
+// error. SQLite's WAL checkpoints use it to finish without a writer adding
+// frames meanwhile.
+func (s *Store) BetweenWrites(ctx context.Context, fn func(ctx context.Context, db *sql.DB) error) error {
+	if s.tx != nil {
+		return s.internal("BetweenWrites", errors.New("called inside a transaction"))
+	}
+	if s.commits == nil {
+		return fn(ctx, s.db)
+	}
+	return s.commits.runBetween(ctx, func() error { return fn(ctx, s.db) })
 }
 
 // q returns the querier for single-statement reads: the transaction inside
