@@ -89,6 +89,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	m.printBootstrap(boot, public, caFile, f.demo)
 	log.Info("fuelgate listening", "addr", ln.Addr().String(), "public_url", public, "db", redactDSN(f.db))
+	logOut.Flush() // whoever waits for this line gets it now
 	return srv.Serve(ctx, ln)
 }
 
