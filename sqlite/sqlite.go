@@ -44,6 +44,9 @@ var Dialect = sqlstore.Dialect{
 	IsUniqueViolation: sqlstore.UniqueViolationText,
 	SerializeWrites:   true,
 	LastInsertID:      true,
+	// The writer's page cache: 8 MiB instead of SQLite's 2 MiB, so that the
+	// index pages random inserts land on (nonces) are mostly in memory.
+	WriterPragmas: []string{"PRAGMA cache_size = -8192"},
 }
 
 // Store is a fuelgate.Store on one SQLite file.

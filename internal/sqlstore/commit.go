@@ -29,6 +29,7 @@ const (
 // the same as running the jobs one after another, with one commit for many.
 type committer struct {
 	s       *Store
+	conn    *sql.Conn // the connection every batch runs on; nil: any of the pool
 	jobs    chan *job
 	between chan *betweenJob // work to run outside any transaction, see Store.BetweenWrites
 	quit    chan struct{}
@@ -48,6 +49,7 @@ type job struct {
 
 func newCommitter(s *Store) *committer {
 	c := &committer{s: s, jobs: make(chan *job, 1024), between: make(chan *betweenJob), quit: make(chan struct{})}
+	c.conn = c.writerConn()
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -69,6 +71,33 @@ func (c *committer) run(ctx context.Context, fn func(tx fuelgate.Store) error) e
 	return <-j.done
 }
 
+// writerConn takes one connection of the pool for all write batches, so
+// that the pages they touch stay in one page cache, and applies
+// Dialect.WriterPragmas to it. Without it (an error), batches use any pooled
+// connection.
+func (c *committer) writerConn() *sql.Conn {
+	ctx := context.Background()
+	conn, err := c.s.db.Conn(ctx)
+	if err != nil {
+		return nil
+	}
+	for _, p := range c.s.dialect.WriterPragmas {
+		if _, err := conn.ExecContext(ctx, p); err != nil {
+			conn.Close()
+			return nil
+		}
+	}
+	return conn
+}
+
+// begin starts a batch's transaction.
+func (c *committer) begin() (*sql.Tx, error) {
+	if c.conn != nil {
+		return c.conn.BeginTx(context.Background(), nil)
+	}
+	return c.s.db.BeginTx(context.Background(), nil)
+}
+
 // runBetween runs fn between two batches.
 func (c *committer) runBetween(ctx context.Context, fn func() error) error {
 	b := &betweenJob{fn: fn, done: make(chan error, 1)}
@@ -85,6 +114,9 @@ func (c *committer) runBetween(ctx context.Context, fn func() error) error {
 func (c *committer) stop() {
 	close(c.quit)
 	c.wg.Wait()
+	if c.conn != nil {
+		c.conn.Close()
+	}
 }
 
 func (c *committer) loop() {
@@ -178,7 +210,7 @@ func (c *committer) commitOne(j *job) {
 		j.done <- c.s.internal("Atomic", err)
 		return
 	}
-	tx, err := c.s.db.BeginTx(context.Background(), nil)
+	tx, err := c.begin()
 	if err != nil {
 		j.done <- c.s.internal("Atomic", err)
 		return
@@ -203,7 +235,7 @@ func (c *committer) commitFast(batch []*job) bool {
 			return false
 		}
 	}
-	tx, err := c.s.db.BeginTx(context.Background(), nil)
+	tx, err := c.begin()
 	if err != nil {
 		return false
 	}
@@ -237,7 +269,7 @@ func (c *committer) runPlain(tx *sql.Tx, j *job) (err error) {
 // commitIsolated runs each job inside its own savepoint of one transaction.
 func (c *committer) commitIsolated(batch []*job) {
 	results := make([]error, len(batch))
-	tx, err := c.s.db.BeginTx(context.Background(), nil)
+	tx, err := c.begin()
 	if err != nil {
 		for _, j := range batch {
 			j.done <- c.s.internal("Atomic", err)

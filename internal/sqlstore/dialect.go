@@ -54,6 +54,10 @@ type Dialect struct {
 	// (sql.Result.LastInsertId), as SQLite's does; otherwise inserts read it
 	// back with RETURNING, which costs a result set per insert.
 	LastInsertID bool
+
+	// WriterPragmas run once on the connection that carries every write
+	// batch (with SerializeWrites), e.g. a larger page cache for it alone.
+	WriterPragmas []string
 }
 
 // Lock names passed to Dialect.TryLock, one per sweep.
