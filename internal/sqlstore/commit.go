@@ -7,18 +7,15 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/fuelgate/fuelgate"
 )
 
 // maxBatch bounds how many write jobs share one transaction; yields is how
-// many times fill lets other goroutines run before a batch starts; linger is
-// how long a batch that already has company waits for one more job.
+// many times fill lets other goroutines run before a batch starts.
 const (
 	maxBatch = 128
 	yields   = 4
-	linger   = 200 * time.Microsecond
 )
 
 // committer runs the write transactions of a database that allows one writer
@@ -140,9 +137,10 @@ func (c *committer) loop() {
 // fill adds the jobs already queued, then lets the other goroutines run
 // (runtime.Gosched, a few times while that brings more jobs): under load,
 // request handlers that are about to queue a write are runnable right now,
-// and letting them queue first shares one commit between more jobs. When
-// that found company, it waits up to linger once more for stragglers. A
-// lone writer on an idle server does not wait: it has nothing to yield to.
+// and letting them queue first shares one commit between more jobs. It never
+// sleeps: a lone writer on an idle server has nothing to yield to and runs
+// at once. (Waiting on a timer for stragglers measured slower: the batch
+// gains a job or two and every writer in it loses the wait.)
 func (c *committer) fill(batch []*job) []*job {
 	take := func() {
 		for len(batch) < maxBatch {
@@ -162,16 +160,6 @@ func (c *committer) fill(batch []*job) []*job {
 		if len(batch) == n && n > 1 {
 			break
 		}
-	}
-	if len(batch) > 1 && len(batch) < maxBatch {
-		t := time.NewTimer(linger)
-		select {
-		case j := <-c.jobs:
-			batch = append(batch, j)
-			take()
-		case <-t.C:
-		}
-		t.Stop()
 	}
 	return batch
 }
