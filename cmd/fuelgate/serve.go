@@ -96,16 +96,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 // tuneGC sets the collector for a server whose live heap is small (a few
 // MiB, plus 19 MiB per argon2id verification while it runs, at most NumCPU
 // at once) and whose requests make a lot of short-lived garbage: a GC
-// percent of 400, so the collector runs a quarter as often as by default,
-// under a soft memory limit of 48 MiB, which bounds the heap that a high
+// percent of 300, so the collector runs a third as often as by default,
+// under a soft memory limit of 40 MiB, which bounds the heap that a high
 // percent would otherwise let grow after a collection that found an argon2id
 // buffer live. GOGC and GOMEMLIMIT in the environment take precedence.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(48 << 20)
+		debug.SetMemoryLimit(40 << 20)
 	}
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(300)
 	}
 }
 
