@@ -60,6 +60,36 @@ type Result struct {
 	ServerCPU   float64       `json:"server_cpu_cores"` // average cores used by the server process(es)
 	ServerRSSMB float64       `json:"server_rss_mb"`    // peak resident memory seen during the run, summed over the processes
 	FirstError  string        `json:"first_error,omitempty"`
+	// Reference is the baseline this result's ratios are taken against:
+	// the mean of the baseline runs just before and just after it.
+	Reference *Reference `json:"reference,omitempty"`
+}
+
+// Reference is the baseline a result is compared with.
+type Reference struct {
+	RPS float64       `json:"rps"`
+	P99 time.Duration `json:"p99_ns"`
+}
+
+// SetReference takes r's ratios against the mean of two baseline runs.
+func (r *Result) SetReference(before, after *Result) {
+	r.Reference = &Reference{RPS: (before.RPS + after.RPS) / 2, P99: (before.P99 + after.P99) / 2}
+}
+
+// RPSRatio and P99Ratio compare r with its reference; 0 without one.
+func (r *Result) RPSRatio() float64 {
+	if r.Reference == nil || r.Reference.RPS <= 0 {
+		return 0
+	}
+	return r.RPS / r.Reference.RPS
+}
+
+// P99Ratio is r's p99 latency over its reference's.
+func (r *Result) P99Ratio() float64 {
+	if r.Reference == nil || r.Reference.P99 <= 0 {
+		return 0
+	}
+	return float64(r.P99) / float64(r.Reference.P99)
 }
 
 // Options control a run.

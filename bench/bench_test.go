@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,5 +84,37 @@ func TestRunCountsAndChecks(t *testing.T) {
 	}
 	if res.Requests == 0 || res.Errors == 0 || res.Errors > res.Requests/2 {
 		t.Fatalf("requests %d errors %d; want requests with about a quarter failing", res.Requests, res.Errors)
+	}
+}
+
+// TestReferenceIsTheMeanOfTheBracketingBaselines: a scenario's ratios are
+// taken against the mean of the baseline runs around it, and the table
+// prints them on the scenario's row only.
+func TestReferenceIsTheMeanOfTheBracketingBaselines(t *testing.T) {
+	before := &Result{Scenario: "baseline", Connections: 16, RPS: 20000, P99: 4 * time.Millisecond}
+	after := &Result{Scenario: "baseline", Connections: 16, RPS: 30000, P99: 6 * time.Millisecond}
+	tok := &Result{Scenario: "token", Connections: 16, RPS: 10000, P99: 15 * time.Millisecond}
+	tok.SetReference(before, after)
+	if got := tok.RPSRatio(); got != 0.4 {
+		t.Errorf("RPSRatio = %v, want 10000 / mean(20000, 30000) = 0.4", got)
+	}
+	if got := tok.P99Ratio(); got != 3 {
+		t.Errorf("P99Ratio = %v, want 15ms / mean(4ms, 6ms) = 3", got)
+	}
+	if before.RPSRatio() != 0 || before.P99Ratio() != 0 {
+		t.Errorf("a result without a reference has ratios %v, %v; want none", before.RPSRatio(), before.P99Ratio())
+	}
+	var out strings.Builder
+	(&Report{Machine: "m", Results: []*Result{before, tok, after}}).WriteTable(&out)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("table:\n%s\nwant a header and three rows", out.String())
+	}
+	row := strings.Fields(lines[3])
+	if row[0] != "token" || row[3] != "0.40" || row[len(row)-1] != "3.00" {
+		t.Errorf("token row %q: want ratio 0.40 and p99/base 3.00", lines[3])
+	}
+	if base := strings.Fields(lines[2]); len(base) != 9 {
+		t.Errorf("baseline row %q: want no ratio columns", lines[2])
 	}
 }

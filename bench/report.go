@@ -15,8 +15,9 @@ type Report struct {
 	Results   []*Result `json:"results"`
 }
 
-// WriteTable prints the results with ratios to the baseline at the same
-// number of connections.
+// WriteTable prints the results in the order they ran. A scenario's ratios
+// are to its reference baseline (the baseline runs printed just before and
+// after it); baseline rows show none.
 func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "machine: %s\n", r.Machine)
 	if r.Backend != "" {
@@ -28,13 +29,12 @@ func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "%-12s %5s %10s %7s %9s %9s %9s %8s %9s %9s %8s\n",
 		"scenario", "conns", "req/s", "ratio", "p50", "p90", "p99", "errors", "cpu", "rss MB", "p99/base")
 	for _, res := range r.Results {
-		base := r.baseline(res.Connections)
 		ratio, p99r := "", ""
-		if base != nil && base.RPS > 0 {
-			ratio = fmt.Sprintf("%.2f", res.RPS/base.RPS)
-			if base.P99 > 0 {
-				p99r = fmt.Sprintf("%.2f", float64(res.P99)/float64(base.P99))
-			}
+		if v := res.RPSRatio(); v > 0 {
+			ratio = fmt.Sprintf("%.2f", v)
+		}
+		if v := res.P99Ratio(); v > 0 {
+			p99r = fmt.Sprintf("%.2f", v)
 		}
 		fmt.Fprintf(w, "%-12s %5d %10.0f %7s %9s %9s %9s %8d %9.2f %9.1f %8s\n",
 			res.Scenario, res.Connections, res.RPS, ratio, dur(res.P50), dur(res.P90), dur(res.P99),
@@ -43,15 +43,6 @@ func (r *Report) WriteTable(w io.Writer) {
 			fmt.Fprintf(w, "             first error: %s\n", res.FirstError)
 		}
 	}
-}
-
-func (r *Report) baseline(conns int) *Result {
-	for _, res := range r.Results {
-		if res.Scenario == "baseline" && res.Connections == conns {
-			return res
-		}
-	}
-	return nil
 }
 
 func dur(d time.Duration) string {

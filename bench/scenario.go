@@ -19,13 +19,16 @@ import (
 // Scenarios lists the scenarios in report order.
 func Scenarios() []Scenario {
 	return []Scenario{
-		{Name: "baseline", New: baseline},
+		Baseline(),
 		{Name: "token", New: token},
 		{Name: "soap-token", New: soapToken},
 		{Name: "soap-text", New: soapUser(false)},
 		{Name: "soap-digest", New: soapUser(true)},
 	}
 }
+
+// Baseline is the scenario every ratio is taken against.
+func Baseline() Scenario { return Scenario{Name: "baseline", New: baseline} }
 
 // ScenarioByName finds a scenario.
 func ScenarioByName(name string) (Scenario, bool) {

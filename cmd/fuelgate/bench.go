@@ -51,7 +51,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	fs.StringVar(&f.clientID, "client-id", "", "client ID for --target (secret in FUELGATE_BENCH_CLIENT_SECRET)")
 	fs.Int64Var(&f.accountID, "account-id", 0, "MID for --target tokens")
 	fs.StringVar(&f.username, "username", "", "API user for --target (password in FUELGATE_BENCH_PASSWORD)")
-	fs.StringVar(&f.scenarios, "scenarios", "baseline,token,soap-token,soap-text,soap-digest", "comma-separated scenarios")
+	fs.StringVar(&f.scenarios, "scenarios", "baseline,token,soap-token,soap-text,soap-digest", "comma-separated scenarios; with baseline among them, every other scenario runs between two baseline runs and its ratios are to their mean")
 	fs.StringVar(&f.connections, "connections", "16", "comma-separated connection counts, e.g. 16,64")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "measured time per scenario (max 10m)")
 	fs.DurationVar(&f.soak, "soak", 0, "instead of scenarios, run mixed load this long and report errors and RSS over time (max 1h)")
@@ -114,26 +114,57 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	if f.soak > 0 {
 		return m.soak(ctx, target, conns[0], f.soak, f.json)
 	}
-	baseURL, basePID, stopBase, err := m.startChild(ctx, nil, "bench-baseline", "--addr", "127.0.0.1:0")
-	if err != nil {
-		return err
+	var scenarios []bench.Scenario
+	withBaseline := false
+	for _, name := range strings.Split(f.scenarios, ",") {
+		sc, ok := bench.ScenarioByName(strings.TrimSpace(name))
+		if !ok {
+			return fmt.Errorf("%w: unknown scenario %q", errUsage, name)
+		}
+		if sc.Name == "baseline" {
+			withBaseline = true
+			continue
+		}
+		scenarios = append(scenarios, sc)
 	}
-	defer stopBase()
+	baseTarget := &bench.Target{}
+	if withBaseline {
+		baseURL, basePID, stopBase, err := m.startChild(ctx, nil, "bench-baseline", "--addr", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer stopBase()
+		baseTarget = &bench.Target{URL: baseURL, PID: basePID}
+	}
+	opts := func(c int) bench.Options {
+		return bench.Options{Duration: f.duration, Connections: c, Progress: m.Stderr}
+	}
+	// With the baseline, each scenario runs between two baseline runs and
+	// its ratios are taken against their mean, so that the machine's speed
+	// drifting during the bench moves both sides of a ratio alike.
 	for _, c := range conns {
-		for _, name := range strings.Split(f.scenarios, ",") {
-			sc, ok := bench.ScenarioByName(strings.TrimSpace(name))
-			if !ok {
-				return fmt.Errorf("%w: unknown scenario %q", errUsage, name)
+		var before *bench.Result
+		if withBaseline {
+			if before, err = bench.Run(ctx, baseTarget, bench.Baseline(), opts(c)); err != nil {
+				return err
 			}
-			t := target
-			if sc.Name == "baseline" {
-				t = &bench.Target{URL: baseURL, PID: basePID}
-			}
-			res, err := bench.Run(ctx, t, sc, bench.Options{Duration: f.duration, Connections: c, Progress: m.Stderr})
+			rep.Results = append(rep.Results, before)
+		}
+		for _, sc := range scenarios {
+			res, err := bench.Run(ctx, target, sc, opts(c))
 			if err != nil {
 				return err
 			}
 			rep.Results = append(rep.Results, res)
+			if withBaseline {
+				after, err := bench.Run(ctx, baseTarget, bench.Baseline(), opts(c))
+				if err != nil {
+					return err
+				}
+				res.SetReference(before, after)
+				rep.Results = append(rep.Results, after)
+				before = after
+			}
 		}
 	}
 	if f.json {
