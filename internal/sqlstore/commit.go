@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -87,10 +89,20 @@ func (c *committer) writerConn() *sql.Conn {
 	return conn
 }
 
-// begin starts a batch's transaction.
+// begin starts a batch's transaction. A writer connection the driver has
+// given up on is replaced, so that one broken connection cannot fail every
+// later write.
 func (c *committer) begin() (*sql.Tx, error) {
 	if c.conn != nil {
-		return c.conn.BeginTx(context.Background(), nil)
+		tx, err := c.conn.BeginTx(context.Background(), nil)
+		if !errors.Is(err, driver.ErrBadConn) && !errors.Is(err, sql.ErrConnDone) {
+			return tx, err
+		}
+		c.conn.Close()
+		c.conn = c.writerConn()
+		if c.conn != nil {
+			return c.conn.BeginTx(context.Background(), nil)
+		}
 	}
 	return c.s.db.BeginTx(context.Background(), nil)
 }
