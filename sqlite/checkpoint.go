@@ -31,28 +31,27 @@ const (
 // (Store.BetweenWrites): the passive one has already copied nearly
 // everything, so the writers wait briefly, and the WAL starts over.
 type checkpointer struct {
-	store *sqlstore.Store
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	store  *sqlstore.Store
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 func startCheckpointer(s *sqlstore.Store) *checkpointer {
-	c := &checkpointer{store: s, stop: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &checkpointer{store: s, cancel: cancel}
 	c.wg.Add(1)
-	go c.loop()
+	go c.loop(ctx)
 	return c
 }
 
-func (c *checkpointer) loop() {
+// loop checkpoints until ctx ends.
+func (c *checkpointer) loop(ctx context.Context) {
 	defer c.wg.Done()
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { <-c.stop; cancel() }()
 	for {
 		select {
-		case <-c.stop:
+		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
@@ -79,6 +78,6 @@ func checkpoint(ctx context.Context, db *sql.DB, mode string) (int64, error) {
 
 // close stops the checkpointer. Closing the database checkpoints what is left.
 func (c *checkpointer) close() {
-	close(c.stop)
+	c.cancel()
 	c.wg.Wait()
 }

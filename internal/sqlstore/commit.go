@@ -263,7 +263,7 @@ func (c *committer) runPlain(tx *sql.Tx, j *job) (err error) {
 			err = c.s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
 		}
 	}()
-	return j.fn(c.s.batchView(tx))
+	return j.fn(c.s.inTx(tx, true))
 }
 
 // commitIsolated runs each job inside its own savepoint of one transaction.
@@ -301,16 +301,17 @@ func (c *committer) commitIsolated(batch []*job) {
 	}
 }
 
-// batchView is the Store a job sees inside the batch transaction tx, its
-// clock fixed at the job's start.
-func (s *Store) batchView(tx *sql.Tx) *Store {
-	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx, now: s.clock(), grouped: true}
+// inTx is the Store a transaction's function sees: tx's view of s, its clock
+// fixed now; grouped when tx is a committer's batch (see stmtCtx).
+func (s *Store) inTx(tx *sql.Tx, grouped bool) *Store {
+	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx, now: s.clock(), grouped: grouped}
 }
 
 // runJob runs one job inside a savepoint of tx, rolling back to it on error or panic.
 func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 	sp := "job" + strconv.Itoa(i)
-	if _, err := c.s.batchView(tx).execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
+	view := c.s.inTx(tx, true)
+	if _, err := view.execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
 		return c.s.internal("Atomic", err)
 	}
 	defer func() {
@@ -319,13 +320,13 @@ func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
 		}
 		if err != nil {
 			// Undo this job only; on failure the whole transaction is unusable.
-			if _, rerr := c.s.batchView(tx).execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
+			if _, rerr := view.execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
 				err = c.s.internal("Atomic", rerr)
 			}
 		}
-		if _, rerr := c.s.batchView(tx).execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
+		if _, rerr := view.execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
 			err = c.s.internal("Atomic", rerr)
 		}
 	}()
-	return j.fn(c.s.batchView(tx))
+	return j.fn(view)
 }

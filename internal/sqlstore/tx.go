@@ -40,8 +40,7 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) er
 		return s.internal("Atomic", err)
 	}
 	defer tx.Rollback() // no-op after Commit; also covers a panic in fn
-	child := &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx, now: s.clock()}
-	if err := fn(child); err != nil {
+	if err := fn(s.inTx(tx, false)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
