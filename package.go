@@ -1,13 +1,28 @@
 package fuelgate
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
 
-// IntegrationServerToServer is the only API Integration type fuelgate issues
-// tokens for (the client_credentials grant).
-const IntegrationServerToServer = "server-to-server"
+// IntegrationType is the kind of an installed package's API Integration.
+type IntegrationType string
+
+// The API Integration types of an installed package.
+const (
+	// IntegrationServerToServer gets tokens for its own app user with the
+	// client_credentials grant.
+	IntegrationServerToServer IntegrationType = "server-to-server"
+	// IntegrationWebApp is an app with a server side that keeps a client
+	// secret: a Marketing Cloud user authorizes it (authorization_code), and
+	// it keeps access with rotating refresh tokens.
+	IntegrationWebApp IntegrationType = "web-app"
+	// IntegrationPublicApp is an app that cannot keep a secret (in a browser
+	// or on a device): as a web app, without a client secret, optionally
+	// with PKCE required.
+	IntegrationPublicApp IntegrationType = "public-app"
+)
 
 // Package is an installed package with its API Integration component. The
 // component's client ID and secret are what clients trade for tokens. Secrets
@@ -21,24 +36,36 @@ type Package struct {
 	EnterpriseMID     int64
 	Legacy            bool // a legacy (v1) package: /v1/requestToken only
 	Enabled           bool
-	IntegrationType   string // IntegrationServerToServer
+	IntegrationType   IntegrationType // IntegrationServerToServer, IntegrationWebApp or IntegrationPublicApp
 	ClientID          string
-	SecretHash        []byte
+	SecretHash        []byte    // nil for a public app, which has no secret
 	PrevSecretHash    []byte    // nil when there is no overlap
 	PrevSecretExpires time.Time // end of the overlap
 	SecretRotatedAt   time.Time // when the current secret replaced the previous one
 	Scopes            []string  // SFMC scope names granted to the integration
 	MIDs              []int64   // BUs tokens may act in (always includes MID)
+	RedirectURIs      []string  // web and public apps: where /v2/authorize may send a code (exact match)
+	RequirePKCE       bool      // public apps: /v2/authorize refuses a request without a PKCE challenge
 	CreatedBy         string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
 
 // CanReach reports whether tokens of p may act in mid.
-func (p *Package) CanReach(mid int64) bool { return mid == p.MID || containsMID(p.MIDs, mid) }
+func (p *Package) CanReach(mid int64) bool { return mid == p.MID || slices.Contains(p.MIDs, mid) }
 
 // HasScope reports whether the package was granted scope.
-func (p *Package) HasScope(scope string) bool { return containsString(p.Scopes, scope) }
+func (p *Package) HasScope(scope string) bool { return slices.Contains(p.Scopes, scope) }
+
+// UserApp reports whether p is a web or public app: an integration that acts
+// for the Marketing Cloud user who authorizes it.
+func (p *Package) UserApp() bool {
+	return p.IntegrationType == IntegrationWebApp || p.IntegrationType == IntegrationPublicApp
+}
+
+// HasRedirectURI reports whether uri is one of p's redirect URIs, compared
+// exactly (no prefix, case or normalisation tolerance).
+func (p *Package) HasRedirectURI(uri string) bool { return slices.Contains(p.RedirectURIs, uri) }
 
 // PackageFilter selects packages. Zero fields do not filter.
 type PackageFilter struct {
@@ -69,7 +96,7 @@ tags_write tracking_events_read tracking_events_write users_read users_write web
 web_read web_write webhooks_read webhooks_write workflows_read workflows_write`)
 
 // ValidScope reports whether s is a known scope name.
-func ValidScope(s string) bool { return containsString(Scopes, s) }
+func ValidScope(s string) bool { return slices.Contains(Scopes, s) }
 
 // ParseScopes splits a space-separated scope string, rejecting unknown names
 // and dropping duplicates while keeping order.
@@ -77,27 +104,28 @@ func ParseScopes(s string) ([]string, error) {
 	var out []string
 	for _, f := range strings.Fields(s) {
 		if !ValidScope(f) {
-			return nil, Errorf(EINVALID, "unknown scope %q", truncate(f, 64))
+			return nil, Errorf(EINVALID, "unknown scope %q", Truncate(f, 64))
 		}
-		if !containsString(out, f) {
+		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}
 	return out, nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func truncate(s string, n int) string {
+// Truncate shortens s to its first n runes, marking a cut with "…", for
+// echoing caller input in messages, audit fields and logs without letting it
+// grow them (and without cutting a UTF-8 sequence in half).
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
 }

@@ -2,11 +2,15 @@ package fuelgate
 
 import "time"
 
-// Permission models of an enterprise: roles with permissions, or SFMC's older
-// per-user legacy flags (for API access: "Grant the user access to the web services").
+// PermissionModel is how an enterprise grants permissions: roles with
+// permissions, or SFMC's older per-user legacy flags (for API access:
+// "Grant the user access to the web services").
+type PermissionModel string
+
+// Permission models.
 const (
-	ModelRoleBased = "role-based"
-	ModelLegacy    = "legacy"
+	ModelRoleBased PermissionModel = "role-based"
+	ModelLegacy    PermissionModel = "legacy"
 )
 
 // Defaults for enterprise settings.
@@ -19,7 +23,7 @@ const (
 // Settings are the enterprise-wide settings, one row per enterprise MID.
 type Settings struct {
 	EnterpriseMID   int64
-	PermissionModel string // ModelRoleBased or ModelLegacy
+	PermissionModel PermissionModel
 	// APIPasswordLogin is the Security Settings switch that allows SOAP calls
 	// authenticated by username and password (WS-Security UsernameToken).
 	// Off by default, as in SFMC.

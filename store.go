@@ -13,8 +13,24 @@ import (
 // is written. Every backend must pass the storetest conformance suite.
 type Store interface {
 	// Atomic runs fn in one transaction: every write made through tx is
-	// committed together or not at all. Nested calls join the outer transaction.
+	// committed together or not at all. Nested calls join the outer
+	// transaction.
+	//
+	// fn may run more than once: SQLite's group commit runs the functions of
+	// several callers in one transaction and, when one of them fails, rolls
+	// it back and runs them all again, each inside a savepoint. Each run
+	// starts from a view without the writes of earlier runs; only the last
+	// run's writes are committed, and Atomic returns the last run's error.
+	// So fn reads what it needs through tx on every run, keeps no state from
+	// one run to the next (assigning a result on every run is fine, appending
+	// to it is not), and has no effect outside tx that must not happen twice
+	// (sending a message, counting an event): do those after Atomic returns.
+	// storetest's AtomicRerun holds every backend to this.
 	Atomic(ctx context.Context, fn func(tx Store) error) error
+
+	// Ping checks, cheaply, that the database answers queries on fuelgate's
+	// schema (a readiness check): it reads at most one row.
+	Ping(ctx context.Context) error
 
 	CreateAccount(ctx context.Context, a *Account) error
 	Account(ctx context.Context, mid int64) (*Account, error)
@@ -54,10 +70,25 @@ type Store interface {
 	// DeleteTokensExpiredBefore deletes tokens whose expiry is before t.
 	DeleteTokensExpiredBefore(ctx context.Context, t time.Time) (int64, error)
 	CountTokens(ctx context.Context) (int64, error)
+	// LiveTokens returns at most limit unrevoked tokens matching f (which
+	// must set UserID or Family) that expire after now, newest first.
+	LiveTokens(ctx context.Context, f TokenFilter, now time.Time, limit int) ([]*Token, error)
+
+	// CreateAuthCode stores an authorization code; ECONFLICT if its hash is
+	// already stored.
+	CreateAuthCode(ctx context.Context, c *AuthCode) error
+	AuthCode(ctx context.Context, hash []byte) (*AuthCode, error)
+	// UseAuthCode marks a code used at at. It returns ENOTFOUND for an
+	// unknown code and ECONFLICT if it was used already, so that of
+	// concurrent trades exactly one succeeds.
+	UseAuthCode(ctx context.Context, hash []byte, at time.Time) error
+	DeleteAuthCodesExpiredBefore(ctx context.Context, t time.Time) (int64, error)
 
 	// UseNonce records a UsernameToken nonce for a user until expires. It
-	// returns false if the same (user, nonceHash) is already recorded: a replay.
-	UseNonce(ctx context.Context, userID int64, nonceHash []byte, expires time.Time) (bool, error)
+	// returns false if the same (user, nonceHash) is already recorded and
+	// its expiry is not before now: a replay. A record that expired before
+	// now no longer counts; it is replaced and the nonce is fresh again.
+	UseNonce(ctx context.Context, userID int64, nonceHash []byte, now, expires time.Time) (bool, error)
 	DeleteNoncesExpiredBefore(ctx context.Context, t time.Time) (int64, error)
 
 	AppendAudit(ctx context.Context, e *AuditEvent) error // sets e.ID

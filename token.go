@@ -1,19 +1,26 @@
 package fuelgate
 
-import "time"
+import (
+	"slices"
+	"time"
+)
+
+// TokenKind says what a token is for and where it is accepted.
+type TokenKind string
 
 // Token kinds.
 const (
-	TokenAccess       = "access"        // v2 access token (fueloauth)
-	TokenLegacyAccess = "legacy_access" // v1 accessToken (fueloauth)
-	TokenLegacy       = "legacy"        // v1 legacyToken (<oAuth><oAuthToken>)
-	TokenRefresh      = "refresh"       // v1 refresh token, single use
+	TokenAccess       TokenKind = "access"        // v2 access token (fueloauth)
+	TokenLegacyAccess TokenKind = "legacy_access" // v1 accessToken (fueloauth)
+	TokenLegacy       TokenKind = "legacy"        // v1 legacyToken (<oAuth><oAuthToken>)
+	TokenRefresh      TokenKind = "refresh"       // v1 refresh token, single use
+	TokenAppRefresh   TokenKind = "app_refresh"   // v2 refresh token of a web or public app: rotates, one family per authorization
 )
 
 // Token is an issued token as stored: only SHA-256 of the token text is kept.
 type Token struct {
 	Hash      []byte // SHA-256 of the token
-	Kind      string
+	Kind      TokenKind
 	PackageID int64
 	ClientID  string
 	MID       int64
@@ -21,6 +28,14 @@ type Token struct {
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 	RevokedAt time.Time // zero unless revoked
+	// UserID is the Marketing Cloud user a web or public app's token acts
+	// for; 0 for a package's own tokens.
+	UserID int64
+	// Family names the authorization a web or public app's token descends
+	// from: every token issued from one authorization code, and from the
+	// refresh tokens that followed it, shares it ("" for other tokens). A
+	// reused code or refresh token revokes the whole family.
+	Family string
 }
 
 // Revoked reports whether the token was revoked.
@@ -30,12 +45,16 @@ func (t *Token) Revoked() bool { return !t.RevokedAt.IsZero() }
 func (t *Token) Expired(now time.Time) bool { return !now.Before(t.ExpiresAt) }
 
 // HasScope reports whether the token carries scope.
-func (t *Token) HasScope(scope string) bool { return containsString(t.Scopes, scope) }
+func (t *Token) HasScope(scope string) bool { return slices.Contains(t.Scopes, scope) }
 
-// TokenFilter selects tokens for bulk revocation. At least one field must be set.
+// TokenFilter selects tokens. Zero fields do not filter; at least one field
+// must be set.
 type TokenFilter struct {
 	PackageID int64
 	MID       int64
+	UserID    int64
+	Family    string
+	Kind      TokenKind
 }
 
 // TokenGrace is how long an expired token stays stored, so that a late caller

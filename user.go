@@ -1,6 +1,7 @@
 package fuelgate
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,15 +39,16 @@ func (u *User) DigestCapable() bool { return len(u.DigestSecret) > 0 }
 func (u *User) IsLocked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // HasMID reports whether the user is associated with the BU mid.
-func (u *User) HasMID(mid int64) bool { return containsMID(u.MIDs, mid) }
+func (u *User) HasMID(mid int64) bool { return slices.Contains(u.MIDs, mid) }
 
 // UserFilter selects users. Zero fields do not filter.
 type UserFilter struct {
 	EnterpriseMID int64
-	MID           int64  // associated with this BU
-	Query         string // case-insensitive substring of username, name or email
-	AfterID       int64  // keyset paging: IDs greater than this
-	Limit         int    // 0 means no limit
+	MID           int64   // associated with this BU
+	DefaultMIDs   []int64 // default BU is one of these (nil: any)
+	Query         string  // case-insensitive substring of username, name or email
+	AfterID       int64   // keyset paging: IDs greater than this
+	Limit         int     // 0 means no limit
 }
 
 // ValidUsername reports whether s can be a username: 1–128 printable
@@ -61,13 +63,4 @@ func ValidUsername(s string) bool {
 		}
 	}
 	return true
-}
-
-func containsMID(mids []int64, mid int64) bool {
-	for _, m := range mids {
-		if m == mid {
-			return true
-		}
-	}
-	return false
 }

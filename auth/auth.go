@@ -1,9 +1,20 @@
-// Package auth makes fuelgate's runtime authentication decisions: it grants
-// access tokens for client credentials (v2 and legacy v1), verifies tokens
-// presented to the SOAP endpoint, verifies WS-Security UsernameTokens
-// (PasswordText and PasswordDigest, nonce replay, Created freshness, lockout),
-// and says what a verified principal may do. Storage holds no rules; this
-// package does. Every time-dependent rule reads the injected clock.
+// Package auth checks credentials at runtime: it grants access tokens for
+// client credentials (v2 and legacy v1), verifies tokens presented to the
+// SOAP endpoint and the Bearer endpoints, verifies username/password
+// credentials (WS-Security UsernameToken PasswordText and PasswordDigest with
+// nonce replay and Created freshness, console sign-in) and applies the
+// lockout rules. It decides who is calling, not what they may do: once a
+// credential is verified it asks package manage for the caller's Actor, and
+// manage makes every authorization decision. Every time-dependent rule
+// reads the injected clock.
+//
+// It also bounds what failures cost: usernames are keyed one way whatever
+// their spelling (package userkey); failed password logins are throttled
+// per source address and per username key; each package's token issuance
+// is rate-limited; failure audit events are aggregated (failureLog); and a
+// failure costs an unknown username what it costs an existing one, in time
+// (no store write while the caller waits, see lockouts) and in what the
+// Observer is told.
 package auth
 
 import (
@@ -14,21 +25,27 @@ import (
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/internal/throttle"
+	"github.com/fuelgate/fuelgate/internal/ttlcache"
+	"github.com/fuelgate/fuelgate/manage"
+	"golang.org/x/sync/singleflight"
 )
 
-// Config configures a Service. Store and Keys are required; zero values of
-// the other fields select the documented defaults.
+// Config configures a Service. Store, Keys and Manage are required; zero
+// values of the other fields select the documented defaults.
 type Config struct {
-	Store fuelgate.Store
-	Keys  *secret.Keys
-	Now   func() time.Time // default time.Now
-	Log   *slog.Logger     // default slog.Default()
+	Store  fuelgate.Store
+	Keys   *secret.Keys
+	Manage *manage.Service  // builds the actors of verified principals
+	Now    func() time.Time // default time.Now
+	Log    *slog.Logger     // default slog.Default()
 
-	// TokenCacheTTL bounds how long a verified token or user snapshot is used
-	// without re-reading the store (default 15s). It is the bound on how late
-	// a change made by another process (CLI, another instance) takes effect.
+	// TokenCacheTTL bounds how long a verified token, user or package
+	// snapshot is used without re-reading the store (default 15s). It is the
+	// bound on how late a change made by another process (CLI, another
+	// instance) takes effect.
 	TokenCacheTTL time.Duration
-	// TokenCacheSize bounds the number of cached tokens (default 100000).
+	// TokenCacheSize bounds the number of entries of each cache (default 100000).
 	TokenCacheSize int
 	// CredentialCacheTTL bounds how long a verified PasswordText credential is
 	// trusted without running argon2id again (default 5m).
@@ -42,46 +59,79 @@ type Config struct {
 	SlowHashes int
 	// LegacyLifetime is the v1 accessToken/legacyToken lifetime (default 1h).
 	LegacyLifetime time.Duration
-	// RefreshLifetime is the v1 refresh-token lifetime (default 30 days).
+	// RefreshLifetime is the lifetime of v1 refresh tokens and of the
+	// refresh tokens of web and public apps (default 30 days). A web or
+	// public app's refresh token rotates: each refresh gets a new one with
+	// a full lifetime.
 	RefreshLifetime time.Duration
 	// AuditRetention is how long audit events are kept by Sweep (default 90 days; negative keeps forever).
 	AuditRetention time.Duration
+	// AuditWindow is how long repeated failures from one source are gathered
+	// into one aggregate audit event (default 10s; see failureLog).
+	AuditWindow time.Duration
+	// AddressThrottle limits failed password logins (UsernameToken and
+	// console) per source address (zero: 20 failures, then one a second).
+	AddressThrottle throttle.Config
+	// UsernameThrottle limits failed password logins per username key,
+	// from any address (zero: 10 failures, then one every 6 seconds).
+	UsernameThrottle throttle.Config
+	// TokenRate is how many tokens a second each package may be issued,
+	// /v2/token and /v1/requestToken together (0: the default, 100;
+	// negative: unlimited); TokenBurst how many at once (0: 10 × TokenRate).
+	TokenRate  float64
+	TokenBurst int
 	// Observer receives counts for metrics (default: none).
 	Observer Observer
 }
 
 // Observer receives what the service counts. Labels are low-cardinality:
-// versions ("v1", "v2"), methods, outcomes and cache names — never an ID.
+// versions ("v1", "v2"), cache names and throttle names — never an ID. What
+// it is told never depends on whether a username exists: lockouts (which
+// only an existing user can reach) are not counted here but audited.
 type Observer interface {
 	TokenIssued(version string)
 	TokenRefused(version string)
-	Login(method, outcome string)
-	Lockout()
 	Cache(name string, hit bool)
+	// Throttled counts a request refused by a limit: "address" or
+	// "username" (failed password logins) or "package" (token issuance).
+	Throttled(limit string)
+	// SlowHash counts an argon2id verification as it starts (for an
+	// unknown user too: a dummy hash costs the same).
+	SlowHash()
 }
 
 type noObserver struct{}
 
-func (noObserver) TokenIssued(string)   {}
-func (noObserver) TokenRefused(string)  {}
-func (noObserver) Login(string, string) {}
-func (noObserver) Lockout()             {}
-func (noObserver) Cache(string, bool)   {}
+func (noObserver) TokenIssued(string)  {}
+func (noObserver) TokenRefused(string) {}
+func (noObserver) Cache(string, bool)  {}
+func (noObserver) Throttled(string)    {}
+func (noObserver) SlowHash()           {}
 
 // Service implements the runtime rules. It is safe for concurrent use.
 type Service struct {
-	cfg     Config
-	store   fuelgate.Store
-	keys    *secret.Keys
-	now     func() time.Time
-	log     *slog.Logger
-	tokens  *cache[tokenEntry]
-	users   *cache[userEntry]
-	creds   *cache[credEntry]
-	slow    chan struct{}
-	flights flights
-	obs     Observer
-	calls   hourly
+	cfg      Config
+	store    fuelgate.Store
+	keys     *secret.Keys
+	manage   *manage.Service
+	now      func() time.Time
+	log      *slog.Logger
+	tokens   *ttlcache.Cache[tokenEntry]         // by token storage key
+	users    *ttlcache.Cache[userEntry]          // by username key
+	creds    *ttlcache.Cache[credEntry]          // by HMAC of username and password
+	packages *ttlcache.Cache[*fuelgate.Package]  // by client ID
+	settings *ttlcache.Cache[*fuelgate.Settings] // by enterprise MID
+	slow     chan struct{}
+	flights  singleflight.Group // concurrent argon2id runs of one credential
+
+	dummyDigest []byte // a sealed digest password opened for users without one (same cost)
+	obs         Observer
+
+	addrLimit, userLimit *throttle.Limiter // failed password logins
+	tokenLimit           *throttle.Limiter // token issuance per package
+	failures             *failureLog       // aggregated failure audit events
+	lockouts             lockouts          // failure counts gathered for a background write
+	bg                   writes            // background writes (see Settle)
 }
 
 // New returns a Service for cfg.
@@ -98,6 +148,7 @@ func New(cfg Config) *Service {
 	def(&cfg.LegacyLifetime, time.Hour)
 	def(&cfg.RefreshLifetime, 30*24*time.Hour)
 	def(&cfg.AuditRetention, 90*24*time.Hour)
+	def(&cfg.AuditWindow, 10*time.Second)
 	if cfg.TokenCacheSize == 0 {
 		cfg.TokenCacheSize = 100000
 	}
@@ -119,35 +170,93 @@ func New(cfg Config) *Service {
 	if cfg.Observer == nil {
 		cfg.Observer = noObserver{}
 	}
-	return &Service{
-		cfg:    cfg,
-		store:  cfg.Store,
-		keys:   cfg.Keys,
-		now:    cfg.Now,
-		log:    cfg.Log,
-		tokens: newCache[tokenEntry](cfg.TokenCacheSize),
-		users:  newCache[userEntry](cfg.TokenCacheSize),
-		creds:  newCache[credEntry](cfg.TokenCacheSize),
-		slow:   make(chan struct{}, cfg.SlowHashes),
-		obs:    cfg.Observer,
+	n := cfg.TokenCacheSize
+	s := &Service{
+		cfg:      cfg,
+		store:    cfg.Store,
+		keys:     cfg.Keys,
+		manage:   cfg.Manage,
+		now:      cfg.Now,
+		log:      cfg.Log,
+		tokens:   ttlcache.New[tokenEntry](n),
+		users:    ttlcache.New[userEntry](n),
+		creds:    ttlcache.New[credEntry](n),
+		packages: ttlcache.New[*fuelgate.Package](n),
+		settings: ttlcache.New[*fuelgate.Settings](n),
+		slow:     make(chan struct{}, cfg.SlowHashes),
+		obs:      cfg.Observer,
 	}
+	s.addrLimit = throttle.New(limitConfig(cfg.AddressThrottle, 20, time.Second, cfg.Now))
+	s.userLimit = throttle.New(limitConfig(cfg.UsernameThrottle, 10, 6*time.Second, cfg.Now))
+	s.tokenLimit = newTokenLimit(cfg)
+	s.failures = newFailureLog(s, cfg.AuditWindow)
+	if cfg.Keys != nil {
+		s.dummyDigest, _ = secret.Seal(cfg.Keys.EncryptionKey, []byte(secret.Password()), secret.DigestAAD(0))
+	}
+	return s
 }
 
-// ObserveLogin counts a SOAP authentication by method and outcome.
-func (s *Service) ObserveLogin(method, outcome string) {
-	s.obs.Login(method, outcome)
-	if outcome == "success" {
-		s.calls.add(s.now())
+// limitConfig fills a throttle configuration's zero fields.
+func limitConfig(c throttle.Config, burst int, every time.Duration, now func() time.Time) throttle.Config {
+	if c.Burst == 0 {
+		c.Burst = burst
 	}
+	if c.Every == 0 {
+		c.Every = every
+	}
+	if c.Now == nil {
+		c.Now = now
+	}
+	return c
 }
 
-// Forget drops every cached token, user snapshot and verified credential, so
+// Settle writes the failure counts gathered so far and waits until every
+// write this service made in the background for earlier calls (failure
+// counts, lockouts, failure audit events) is done. Aggregated failures
+// still gathering in their window are not written: see Flush.
+func (s *Service) Settle() {
+	s.writeFailures(context.Background())
+	s.bg.wait()
+}
+
+// Flush writes every aggregated failure audit event now, whatever its
+// window, and waits for every background write. The server calls it when it
+// stops; tests call it to read the audit trail.
+func (s *Service) Flush() {
+	s.failures.flush()
+	s.Settle()
+}
+
+// Forget drops every cached token, user, package and settings snapshot, so
 // that the next call re-reads the store. Admin changes made in this process
-// call it; changes made elsewhere take effect within TokenCacheTTL.
+// call it; changes made elsewhere take effect within TokenCacheTTL, or at
+// once where the store notifies. Verified credentials are kept: they are
+// bound to the user's ID and password version, which the fresh snapshot
+// checks, so a password change invalidates them by itself.
 func (s *Service) Forget() {
-	s.tokens.clear()
-	s.users.clear()
-	s.creds.clear()
+	s.tokens.Clear()
+	s.users.Clear()
+	s.packages.Clear()
+	s.settings.Clear()
+}
+
+// settingsOf returns the settings of an enterprise from a snapshot at most
+// TokenCacheTTL old (the defaults when none are stored).
+func (s *Service) settingsOf(ctx context.Context, enterpriseMID int64) (*fuelgate.Settings, error) {
+	key := itoa(enterpriseMID)
+	now := s.now()
+	if st, ok := s.settings.Get(key, now); ok {
+		return st, nil
+	}
+	st, err := s.store.Settings(ctx, enterpriseMID)
+	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+		st, err = fuelgate.DefaultSettings(enterpriseMID), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.settings.Put(key, st, now.Add(s.cfg.TokenCacheTTL), now)
+	return st, nil
 }
 
 // audit appends an audit event; a failure to write it is logged, not returned,
@@ -159,4 +268,14 @@ func (s *Service) audit(ctx context.Context, e *fuelgate.AuditEvent) {
 	if err := s.store.AppendAudit(ctx, e); err != nil {
 		s.log.ErrorContext(ctx, "audit write failed", "action", e.Action, "err", err)
 	}
+}
+
+// background runs fn in its own goroutine, detached from the request's
+// cancellation, and counts it for Settle.
+func (s *Service) background(ctx context.Context, fn func(ctx context.Context)) {
+	s.bg.start()
+	go func() {
+		defer s.bg.done()
+		fn(context.WithoutCancel(ctx))
+	}()
 }

@@ -2,10 +2,12 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 // GrantRequest is a client_credentials request after the edge decoded it.
@@ -17,14 +19,16 @@ type GrantRequest struct {
 	SourceIP     string
 }
 
-// IssuedToken is a newly minted v2 access token. AccessToken is the only copy
-// of the token text; the store keeps its SHA-256.
+// IssuedToken is a newly minted v2 access token, with a refresh token for
+// web and public apps. The texts are the only copies; the store keeps their
+// SHA-256.
 type IssuedToken struct {
-	AccessToken string
-	ExpiresIn   int64 // seconds reported to the client (lifetime minus margin)
-	ExpiresAt   time.Time
-	Scopes      []string
-	MID         int64
+	AccessToken  string
+	RefreshToken string // web and public apps only
+	ExpiresIn    int64  // seconds reported to the client (lifetime minus margin)
+	ExpiresAt    time.Time
+	Scopes       []string
+	MID          int64
 }
 
 // SecretHash returns how a client secret is stored: HMAC-SHA256 under the pepper.
@@ -49,10 +53,9 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 		return nil, ErrInvalidClient
 	}
 	now := s.now()
-	key := "p:" + clientID
-	if e, ok := s.users.get(key, now); ok && e.pkg != nil && s.clientOK(e.pkg, got) {
+	if p, ok := s.packages.Get(clientID, now); ok && s.clientOK(p, got) {
 		s.obs.Cache("package", true)
-		return e.pkg, nil
+		return p, nil
 	}
 	s.obs.Cache("package", false)
 	pkg, err := s.store.PackageByClientID(ctx, clientID)
@@ -67,7 +70,7 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 	if !s.clientOK(pkg, got) {
 		return nil, ErrInvalidClient
 	}
-	s.users.put(key, userEntry{pkg: pkg}, now.Add(s.cfg.TokenCacheTTL), now)
+	s.packages.Put(clientID, pkg, now.Add(s.cfg.TokenCacheTTL), now)
 	return pkg, nil
 }
 
@@ -86,10 +89,21 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 	if err == nil && pkg.Legacy {
 		err = ErrLegacyPackage
 	}
+	if err == nil && pkg.UserApp() { // web apps act for a user: authorization_code and refresh_token only
+		err = ErrNotServerToServer
+	}
+	if err == nil {
+		if err = s.allowToken(pkg.ID); err != nil {
+			s.obs.TokenRefused("v2")
+			return nil, err
+		}
+	}
 	var mid int64
 	var scopes []string
 	if err == nil {
-		mid, err = s.grantMID(ctx, pkg, req.AccountID)
+		if mid, err = s.manage.TokenBU(ctx, pkg, req.AccountID); errors.Is(err, manage.ErrNotInReach) {
+			err = ErrAccountUnreachable
+		}
 	}
 	if err == nil {
 		scopes, err = grantScopes(pkg, req.Scope)
@@ -98,17 +112,16 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 		// The event's MID decides which enterprise's admins see it, so it
 		// comes from the authenticated package, never from the request: an
 		// account_id naming another enterprise must not write into its trail.
-		var auditMID int64
+		var auditEnt, auditMID int64
 		if pkg != nil {
-			auditMID = pkg.MID
+			auditEnt, auditMID = pkg.EnterpriseMID, pkg.MID
 		}
-		s.audit(ctx, &fuelgate.AuditEvent{MID: auditMID, Actor: clientActor(req.ClientID),
-			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP,
-			Detail: fuelgate.ErrorMessage(err)})
+		s.failures.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID),
+			Action: "token.issue", Target: "v2", SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)}, false)
 		s.obs.TokenRefused("v2")
 		return nil, err
 	}
-	st, err := s.settings(ctx, pkg.EnterpriseMID)
+	st, err := s.settingsOf(ctx, pkg.EnterpriseMID)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +130,7 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 		if err := tx.CreateToken(ctx, rec); err != nil {
 			return err
 		}
-		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: rec.IssuedAt, MID: mid, Actor: clientActor(pkg.ClientID),
+		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: rec.IssuedAt, EnterpriseMID: pkg.EnterpriseMID, MID: mid, Actor: clientActor(pkg.ClientID),
 			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeSuccess, SourceIP: req.SourceIP})
 	})
 	if err != nil {
@@ -126,22 +139,6 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 	s.obs.TokenIssued("v2")
 	return &IssuedToken{AccessToken: tok, ExpiresIn: fuelgate.ExpiresIn(st.TokenLifetime),
 		ExpiresAt: rec.ExpiresAt, Scopes: scopes, MID: mid}, nil
-}
-
-// grantMID picks and checks the BU a token will act in.
-func (s *Service) grantMID(ctx context.Context, pkg *fuelgate.Package, accountID int64) (int64, error) {
-	mid := pkg.MID
-	if accountID != 0 {
-		mid = accountID
-	}
-	if !pkg.CanReach(mid) {
-		return 0, ErrAccountUnreachable
-	}
-	a, err := s.Account(ctx, mid)
-	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && !a.Active) {
-		return 0, ErrAccountUnreachable
-	}
-	return mid, err
 }
 
 // grantScopes narrows the package's scopes to the requested ones.
@@ -162,7 +159,7 @@ func grantScopes(pkg *fuelgate.Package, requested *string) ([]string, error) {
 }
 
 // mint creates a token text and its stored record.
-func (s *Service) mint(kind string, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) (string, *fuelgate.Token) {
+func (s *Service) mint(kind fuelgate.TokenKind, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) (string, *fuelgate.Token) {
 	now := s.now().UTC()
 	tok, key := newTokenText(now)
 	return tok, &fuelgate.Token{
@@ -172,8 +169,5 @@ func (s *Service) mint(kind string, pkg *fuelgate.Package, mid int64, scopes []s
 }
 
 func clientActor(clientID string) string {
-	if len(clientID) > 64 {
-		clientID = clientID[:64] + "…"
-	}
-	return "client:" + clientID
+	return "client:" + fuelgate.Truncate(clientID, 64)
 }

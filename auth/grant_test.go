@@ -122,12 +122,12 @@ func TestGrant(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifyToken: %v", err)
 			}
-			if p.MID != tt.wantMID || p.Kind != auth.PrincipalToken || p.ClientID != id || p.EnterpriseMID != e.Enterprise.MID {
+			if p.MID() != tt.wantMID || p.Kind() != manage.KindClient || p.ClientID() != id || p.EnterpriseMID() != e.Enterprise.MID {
 				t.Errorf("got principal MID %d kind %s client %s enterprise %d, want MID %d token %s enterprise %d",
-					p.MID, p.Kind, p.ClientID, p.EnterpriseMID, tt.wantMID, id, e.Enterprise.MID)
+					p.MID(), p.Kind(), p.ClientID(), p.EnterpriseMID(), tt.wantMID, id, e.Enterprise.MID)
 			}
-			if !slices.Equal(p.Scopes, tok.Scopes) {
-				t.Errorf("got principal scopes %v, want %v", p.Scopes, tok.Scopes)
+			if !slices.Equal(p.Scopes(), tok.Scopes) {
+				t.Errorf("got principal scopes %v, want %v", p.Scopes(), tok.Scopes)
 			}
 		})
 	}
@@ -256,6 +256,7 @@ func TestGrantFailureAudit(t *testing.T) {
 			if _, err := e.Server.Auth.Grant(ctx, auth.GrantRequest{ClientID: tt.clientID, ClientSecret: tt.secret, AccountID: tt.account}); err == nil {
 				t.Fatal("Grant succeeded, want a refusal")
 			}
+			e.Server.Auth.Flush() // failures are written in the background, repeated ones aggregated
 			evs, err := e.Store.AuditEvents(ctx, fuelgate.AuditFilter{Action: "token.issue", Actor: "client:" + tt.clientID,
 				Outcome: fuelgate.OutcomeFailure, Limit: 1})
 			if err != nil || len(evs) != 1 {

@@ -10,6 +10,8 @@ import (
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/fgtest"
 	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/server"
+	"github.com/fuelgate/fuelgate/soap"
 )
 
 var ctx = context.Background()
@@ -18,10 +20,14 @@ var ctx = context.Background()
 // and expiries reproducible.
 var epoch = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-// newEnv starts a real fuelgate with its clock frozen at epoch.
+// newEnv starts a real fuelgate with its clock frozen at epoch. Many
+// failures come from one address and username here: the login throttles
+// have their own tests and are out of the way elsewhere.
 func newEnv(t *testing.T) *fgtest.Env {
 	t.Helper()
-	e := fgtest.New(t) // fgtest also gives the store its clock (nonce expiry)
+	e := fgtest.New(t, fgtest.Options{Configure: func(c *server.Config) { // fgtest also gives the store its clock (nonce expiry)
+		c.Auth.AddressThrottle.Burst, c.Auth.UsernameThrottle.Burst = 1<<20, 1<<20
+	}})
 	e.Clock.Set(epoch)
 	return e
 }
@@ -75,3 +81,10 @@ func settings(t *testing.T, e *fgtest.Env, c manage.SettingsChange) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// credential is the auth.Credential of a UsernameToken, as the SOAP edge builds it.
+func credential(ut *soap.UsernameToken) auth.Credential {
+	return auth.Credential{Username: ut.Username, Password: ut.Password, HasPassword: ut.HasPassword,
+		Digest: ut.PasswordType == soap.PasswordDigest, Nonce: ut.Nonce, HasNonce: ut.HasNonce,
+		Created: ut.Created, CreatedAt: ut.CreatedAt, HasCreated: ut.HasCreated}
+}

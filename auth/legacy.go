@@ -32,18 +32,28 @@ func (s *Service) GrantLegacy(ctx context.Context, req LegacyRequest) (*LegacyTo
 	if err == nil && !pkg.Legacy {
 		err = ErrNotLegacyPackage
 	}
+	if err == nil {
+		if err = s.allowToken(pkg.ID); err != nil {
+			s.obs.TokenRefused("v1")
+			return nil, err
+		}
+	}
 	if err == nil && req.RefreshToken != "" {
 		err = s.consumeRefresh(ctx, pkg, req.RefreshToken)
 	}
 	if err != nil {
-		s.audit(ctx, &fuelgate.AuditEvent{Actor: clientActor(req.ClientID), Action: "token.issue", Target: "v1",
-			Outcome: fuelgate.OutcomeFailure, SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)})
+		var auditEnt, auditMID int64
+		if pkg != nil {
+			auditEnt, auditMID = pkg.EnterpriseMID, pkg.MID
+		}
+		s.failures.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID), Action: "token.issue", Target: "v1",
+			SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)}, false)
 		s.obs.TokenRefused("v1")
 		return nil, err
 	}
 	out := &LegacyTokens{ExpiresIn: int64(s.cfg.LegacyLifetime / time.Second)}
 	var recs []*fuelgate.Token
-	add := func(kind string, lifetime time.Duration) string {
+	add := func(kind fuelgate.TokenKind, lifetime time.Duration) string {
 		tok, rec := s.mint(kind, pkg, pkg.MID, pkg.Scopes, lifetime)
 		recs = append(recs, rec)
 		return tok
@@ -61,7 +71,7 @@ func (s *Service) GrantLegacy(ctx context.Context, req LegacyRequest) (*LegacyTo
 				return err
 			}
 		}
-		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: s.now(), MID: pkg.MID, Actor: clientActor(pkg.ClientID),
+		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: s.now(), EnterpriseMID: pkg.EnterpriseMID, MID: pkg.MID, Actor: clientActor(pkg.ClientID),
 			Action: "token.issue", Target: "v1", Outcome: fuelgate.OutcomeSuccess, SourceIP: req.SourceIP})
 	})
 	if err != nil {

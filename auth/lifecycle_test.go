@@ -126,18 +126,18 @@ func TestVerifyTokenKinds(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GrantLegacy: %v", err)
 	}
-	fueloauth := []string{fuelgate.TokenAccess, fuelgate.TokenLegacyAccess}
+	fueloauth := []fuelgate.TokenKind{fuelgate.TokenAccess, fuelgate.TokenLegacyAccess}
 	tests := []struct {
 		name  string
 		token string
-		kinds []string
+		kinds []fuelgate.TokenKind
 		want  error
 	}{
 		{"v2 access token in fueloauth", v2.AccessToken, fueloauth, nil},
 		{"v1 access token in fueloauth", v1.AccessToken, fueloauth, nil},
-		{"v1 legacy token in oAuth", v1.LegacyToken, []string{fuelgate.TokenLegacy}, nil},
+		{"v1 legacy token in oAuth", v1.LegacyToken, []fuelgate.TokenKind{fuelgate.TokenLegacy}, nil},
 		{"v1 legacy token in fueloauth", v1.LegacyToken, fueloauth, auth.ErrLoginFailed},
-		{"v2 access token in oAuth", v2.AccessToken, []string{fuelgate.TokenLegacy}, auth.ErrLoginFailed},
+		{"v2 access token in oAuth", v2.AccessToken, []fuelgate.TokenKind{fuelgate.TokenLegacy}, auth.ErrLoginFailed},
 		{"refresh token as a bearer", v1.RefreshToken, fueloauth, auth.ErrLoginFailed},
 		{"garbage", "not-a-token", nil, auth.ErrLoginFailed},
 		{"empty", "", nil, auth.ErrLoginFailed},
@@ -193,8 +193,8 @@ func TestLegacyGrant(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifyToken(accessToken): %v", err)
 			}
-			if p.MID != legacy.MID {
-				t.Errorf("got MID %d, want %d", p.MID, legacy.MID)
+			if p.MID() != legacy.MID {
+				t.Errorf("got MID %d, want %d", p.MID(), legacy.MID)
 			}
 		})
 	}
@@ -334,8 +334,8 @@ func requireRotationTime(t *testing.T, e *fgtest.Env) {
 // and keeps the rest; a negative retention keeps everything.
 func TestAuditRetention(t *testing.T) {
 	e := fgtest.New(t) // the clock runs from now, when provisioning wrote its events
-	svc := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Now: e.Clock.Now, AuditRetention: 48 * time.Hour})
-	keep := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Now: e.Clock.Now, AuditRetention: -1})
+	svc := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Manage: e.Manage, Now: e.Clock.Now, AuditRetention: 48 * time.Hour})
+	keep := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Manage: e.Manage, Now: e.Clock.Now, AuditRetention: -1})
 	count := func() int {
 		evs, err := e.Store.AuditEvents(ctx, fuelgate.AuditFilter{Limit: 10000})
 		if err != nil {

@@ -43,9 +43,11 @@ func withNonce(ut *soap.UsernameToken, n []byte, password string) *soap.Username
 	return &c
 }
 
-// failedLogins reads a user's failure count and lock from the store.
+// failedLogins reads a user's failure count and lock from the store, once
+// the counts of earlier failures are written.
 func failedLogins(t *testing.T, e *fgtest.Env, id int64) (int, bool) {
 	t.Helper()
+	e.Server.Auth.Settle()
 	u, err := e.Store.User(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +56,7 @@ func failedLogins(t *testing.T, e *fgtest.Env, id int64) (int, bool) {
 }
 
 func verify(e *fgtest.Env, ut *soap.UsernameToken) error {
-	_, err := e.Server.Auth.VerifyUser(ctx, ut, "127.0.0.1")
+	_, err := e.Server.Auth.VerifyUser(ctx, credential(ut), "127.0.0.1")
 	return err
 }
 
@@ -75,8 +77,8 @@ func TestVerifyUserPolicy(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		model    string // permission model; "" = role-based
-		loginOff bool   // username/password API logins disabled
+		model    fuelgate.PermissionModel // permission model; "" = role-based
+		loginOff bool                     // username/password API logins disabled
 		user     string
 		password string
 		want     error
@@ -106,11 +108,11 @@ func TestVerifyUserPolicy(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p, err := e.Server.Auth.VerifyUser(ctx, text(t, e, tt.user, tt.password, 0), "127.0.0.1")
+			p, err := e.Server.Auth.VerifyUser(ctx, credential(text(t, e, tt.user, tt.password, 0)), "127.0.0.1")
 			wantErr(t, "VerifyUser", err, tt.want)
 			if tt.want == nil && err == nil {
-				if p.Kind != auth.PrincipalUser || p.User.Username != tt.user || p.MID != e.Enterprise.MID {
-					t.Errorf("got principal %s %v in %d, want user %s in %d", p.Kind, p.User, p.MID, tt.user, e.Enterprise.MID)
+				if p.Kind() != manage.KindUser || p.Username() != tt.user || p.MID() != e.Enterprise.MID {
+					t.Errorf("got actor %s %s in %d, want user %s in %d", p.Kind(), p.Username(), p.MID(), tt.user, e.Enterprise.MID)
 				}
 			}
 		})
@@ -312,9 +314,9 @@ func TestDigestVector(t *testing.T) {
 func TestCredentialCache(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	other := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Now: e.Clock.Now})
+	other := auth.New(auth.Config{Store: e.Store, Keys: e.Keys, Manage: e.Manage, Now: e.Clock.Now})
 	for _, s := range []*auth.Service{e.Server.Auth, other} {
-		if _, err := s.VerifyUser(ctx, text(t, e, "api_user", fgtest.Password, 0), ""); err != nil {
+		if _, err := s.VerifyUser(ctx, credential(text(t, e, "api_user", fgtest.Password, 0)), ""); err != nil {
 			t.Fatalf("login with the first password: %v", err)
 		}
 	}
@@ -343,7 +345,7 @@ func TestCredentialCache(t *testing.T) {
 		} else {
 			ut = text(t, e, "api_user", st.password, 0)
 		}
-		_, err := st.s.VerifyUser(ctx, ut, "")
+		_, err := st.s.VerifyUser(ctx, credential(ut), "")
 		wantErr(t, st.name, err, st.want)
 	}
 }
@@ -353,15 +355,15 @@ func TestCheckTimestamp(t *testing.T) {
 	now := e.Clock.Now()
 	tests := []struct {
 		name string
-		ts   *soap.Timestamp
+		ts   *auth.Timestamp
 		want error
 	}{
 		{"none", nil, nil},
-		{"fresh", &soap.Timestamp{Created: now, HasCreated: true, Expires: now.Add(5 * time.Minute), HasExpires: true}, nil},
-		{"expired 59 s ago", &soap.Timestamp{Expires: now.Add(-59 * time.Second), HasExpires: true}, nil},
-		{"expired 61 s ago", &soap.Timestamp{Expires: now.Add(-61 * time.Second), HasExpires: true}, auth.ErrLoginFailed},
-		{"created 59 s ahead", &soap.Timestamp{Created: now.Add(59 * time.Second), HasCreated: true}, nil},
-		{"created 61 s ahead", &soap.Timestamp{Created: now.Add(61 * time.Second), HasCreated: true}, auth.ErrLoginFailed},
+		{"fresh", &auth.Timestamp{Created: now, HasCreated: true, Expires: now.Add(5 * time.Minute), HasExpires: true}, nil},
+		{"expired 59 s ago", &auth.Timestamp{Expires: now.Add(-59 * time.Second), HasExpires: true}, nil},
+		{"expired 61 s ago", &auth.Timestamp{Expires: now.Add(-61 * time.Second), HasExpires: true}, auth.ErrLoginFailed},
+		{"created 59 s ahead", &auth.Timestamp{Created: now.Add(59 * time.Second), HasCreated: true}, nil},
+		{"created 61 s ahead", &auth.Timestamp{Created: now.Add(61 * time.Second), HasCreated: true}, auth.ErrLoginFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

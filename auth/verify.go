@@ -2,28 +2,32 @@ package auth
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 // MaxTokenLength is the longest token text accepted (SFMC's documented maximum).
 const MaxTokenLength = 512
 
-// tokenEntry is a cached verification result. A nil principal means the token
-// is unknown or refused.
+// tokenEntry is a cached verification result. A nil actor means the token is
+// unknown or refused.
 type tokenEntry struct {
-	p         *Principal
-	kind      string
+	actor     *manage.Actor
+	kind      fuelgate.TokenKind
 	expiresAt time.Time
 }
 
 // VerifyToken checks a token presented to the SOAP endpoint or a Bearer
-// endpoint and returns the principal it acts as. kinds lists the token kinds
+// endpoint and returns the actor it acts as (manage.Service.TokenActor, or
+// for a token a web or public app holds for a user,
+// manage.Service.AppUserActor). kinds lists the token kinds
 // acceptable at that place. It returns ErrTokenExpired for a token past its
 // expiry (still recognised for fuelgate.TokenGrace after it) and ErrLoginFailed
 // for anything else that is not a valid token.
-func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string) (*Principal, error) {
+func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...fuelgate.TokenKind) (*manage.Actor, error) {
 	if token == "" || len(token) > MaxTokenLength {
 		return nil, ErrLoginFailed
 	}
@@ -33,7 +37,7 @@ func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string
 	}
 	key := string(hash)
 	now := s.now()
-	e, ok := s.tokens.get(key, now)
+	e, ok := s.tokens.Get(key, now)
 	s.obs.Cache("token", ok)
 	if !ok {
 		var err error
@@ -42,15 +46,15 @@ func (s *Service) VerifyToken(ctx context.Context, token string, kinds ...string
 			return nil, err
 		}
 		until := now.Add(s.cfg.TokenCacheTTL)
-		s.tokens.put(key, e, until, now)
+		s.tokens.Put(key, e, until, now)
 	}
-	if e.p == nil || !kindIn(e.kind, kinds) {
+	if e.actor == nil || !kindIn(e.kind, kinds) {
 		return nil, ErrLoginFailed
 	}
 	if !now.Before(e.expiresAt) {
 		return nil, ErrTokenExpired
 	}
-	return e.p, nil
+	return e.actor, nil
 }
 
 // loadToken reads a token and its package from the store and decides whether
@@ -77,8 +81,11 @@ func (s *Service) loadToken(ctx context.Context, hash []byte) (tokenEntry, error
 	if !pkg.Enabled || !pkg.CanReach(t.MID) || s.issuedUnderRetiredSecret(pkg, t) {
 		return e, nil
 	}
-	e.p = &Principal{Kind: PrincipalToken, EnterpriseMID: pkg.EnterpriseMID, MID: t.MID,
-		PackageID: pkg.ID, ClientID: pkg.ClientID, Scopes: t.Scopes, TokenKind: t.Kind}
+	if t.UserID != 0 { // a web or public app acting for a user: manage decides with the user as stored now
+		e.actor, _, err = s.manage.AppUserActor(ctx, pkg, t.UserID, t.MID, t.Scopes, t.Kind)
+		return e, err
+	}
+	e.actor = s.manage.TokenActor(pkg, t.MID, t.Scopes, t.Kind)
 	return e, nil
 }
 
@@ -91,16 +98,8 @@ func (s *Service) issuedUnderRetiredSecret(pkg *fuelgate.Package, t *fuelgate.To
 	return !s.now().Before(pkg.PrevSecretExpires)
 }
 
-func kindIn(kind string, kinds []string) bool {
-	if len(kinds) == 0 {
-		return true
-	}
-	for _, k := range kinds {
-		if k == kind {
-			return true
-		}
-	}
-	return false
+func kindIn(kind fuelgate.TokenKind, kinds []fuelgate.TokenKind) bool {
+	return len(kinds) == 0 || slices.Contains(kinds, kind)
 }
 
 // TokenInfo describes a token for introspection (RFC 7662).
@@ -109,15 +108,16 @@ type TokenInfo struct {
 	ClientID  string
 	MID       int64
 	Scopes    []string
-	Kind      string
+	Kind      fuelgate.TokenKind
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
 
-// Introspect authenticates the calling client and describes token if it is one
-// of the caller's own active tokens; every other case is simply inactive.
+// Introspect authenticates the calling client (a public app by its client ID
+// alone) and describes token if it is one of the caller's own active tokens;
+// every other case is simply inactive.
 func (s *Service) Introspect(ctx context.Context, clientID, clientSecret, token string) (*TokenInfo, error) {
-	pkg, err := s.AuthenticateClient(ctx, clientID, clientSecret)
+	pkg, err := s.anyClient(ctx, clientID, clientSecret)
 	if err != nil {
 		return nil, err
 	}
@@ -145,11 +145,13 @@ func (s *Service) Introspect(ctx context.Context, clientID, clientSecret, token 
 		IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt}, nil
 }
 
-// Revoke authenticates the calling client and revokes token if it is one of
-// the caller's own tokens. Unknown or foreign tokens are ignored (RFC 7009:
-// the answer is the same either way).
+// Revoke authenticates the calling client (a public app by its client ID
+// alone) and revokes token if it is one of the caller's own tokens; a web or
+// public app's refresh token takes its whole family with it (RFC 7009 §2.1:
+// the access tokens of the same authorization). Unknown or foreign tokens
+// are ignored (RFC 7009: the answer is the same either way).
 func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token, sourceIP string) error {
-	pkg, err := s.AuthenticateClient(ctx, clientID, clientSecret)
+	pkg, err := s.anyClient(ctx, clientID, clientSecret)
 	if err != nil {
 		return err
 	}
@@ -171,11 +173,17 @@ func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token, sou
 	if err != nil && fuelgate.ErrorCode(err) != fuelgate.ECONFLICT {
 		return err
 	}
-	s.tokens.del(string(hash))
+	s.tokens.Delete(string(hash))
+	if t.Kind == fuelgate.TokenAppRefresh && t.Family != "" {
+		if _, err := s.store.RevokeTokens(ctx, fuelgate.TokenFilter{Family: t.Family}, s.now().UTC()); err != nil {
+			return err
+		}
+		s.tokens.Clear()
+	}
 	if err := fuelgate.NotifyChange(ctx, s.store); err != nil {
 		s.log.ErrorContext(ctx, "notify other instances", "err", err)
 	}
-	s.audit(ctx, &fuelgate.AuditEvent{MID: t.MID, Actor: clientActor(pkg.ClientID), Action: "token.revoke",
-		Target: t.Kind, Outcome: fuelgate.OutcomeSuccess, SourceIP: sourceIP})
+	s.audit(ctx, &fuelgate.AuditEvent{EnterpriseMID: pkg.EnterpriseMID, MID: t.MID, Actor: clientActor(pkg.ClientID), Action: "token.revoke",
+		Target: string(t.Kind), Outcome: fuelgate.OutcomeSuccess, SourceIP: sourceIP})
 	return nil
 }

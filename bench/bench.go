@@ -5,8 +5,15 @@
 // for a set duration and number of connections, and reports requests/s,
 // latency percentiles, errors, and the server process's CPU and memory
 // (summed over the processes when the target is several instances sharing a
-// database, which connections reach round-robin). Load goes to loopback
-// addresses only and every run is bounded in time.
+// database, which connections reach round-robin).
+//
+// Two generators produce the load, and every result names the one that
+// produced it: wrk (Options.Wrk, the Debian package wrk driven through a Lua
+// script that also builds the fresh digest of every soap-digest request),
+// and a built-in one, keep-alive HTTP/1.1 connections in this process that
+// write prepared bytes and read answers with no more than the framing.
+// Both check every answer (HTTP 200 and the scenario's marker in the body).
+// Load goes to loopback addresses only and every run is bounded in time.
 package bench
 
 import (
@@ -17,7 +24,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 )
 
@@ -41,14 +47,15 @@ type Target struct {
 // Scenario is one kind of request.
 type Scenario struct {
 	Name string
-	// New returns a function that sends one request; it is called once per
-	// connection, so per-connection state (a token) can be prepared.
-	New func(ctx context.Context, t *Target, c *http.Client) (func(ctx context.Context) error, error)
+	// Prepare returns the request the scenario sends to t, fetching with c
+	// what it needs first (an access token).
+	Prepare func(ctx context.Context, t *Target, c *http.Client) (*Request, error)
 }
 
 // Result is what one scenario run measured.
 type Result struct {
 	Scenario    string        `json:"scenario"`
+	Generator   string        `json:"generator"` // "wrk" or "builtin"
 	Connections int           `json:"connections"`
 	Duration    time.Duration `json:"duration_ns"`
 	Requests    int64         `json:"requests"`
@@ -59,7 +66,16 @@ type Result struct {
 	P99         time.Duration `json:"p99_ns"`
 	ServerCPU   float64       `json:"server_cpu_cores"` // average cores used by the server process(es)
 	ServerRSSMB float64       `json:"server_rss_mb"`    // peak resident memory seen during the run, summed over the processes
-	FirstError  string        `json:"first_error,omitempty"`
+	// GeneratorCPU is the average cores the load generator used: wrk, or
+	// this whole process for the built-in one.
+	GeneratorCPU float64 `json:"generator_cpu_cores"`
+	// ServerProcs is the GOMAXPROCS the server ran with (0: its default),
+	// ServerCPUs and LoadCPUs the CPU lists the server and wrk were pinned
+	// to ("": none); set by the caller.
+	ServerProcs int    `json:"server_gomaxprocs,omitempty"`
+	ServerCPUs  string `json:"server_cpus,omitempty"`
+	LoadCPUs    string `json:"load_cpus,omitempty"`
+	FirstError  string `json:"first_error,omitempty"`
 	// Reference is the baseline this result's ratios are taken against:
 	// the mean of the baseline runs just before and just after it.
 	Reference *Reference `json:"reference,omitempty"`
@@ -84,6 +100,15 @@ func (r *Result) RPSRatio() float64 {
 	return r.RPS / r.Reference.RPS
 }
 
+// RPSPerCore is r's requests per second for each core of server CPU time
+// it used; 0 when the server was not measured.
+func (r *Result) RPSPerCore() float64 {
+	if r.ServerCPU <= 0 {
+		return 0
+	}
+	return r.RPS / r.ServerCPU
+}
+
 // P99Ratio is r's p99 latency over its reference's.
 func (r *Result) P99Ratio() float64 {
 	if r.Reference == nil || r.Reference.P99 <= 0 {
@@ -98,6 +123,15 @@ type Options struct {
 	Connections int
 	Warmup      time.Duration // requests sent before measuring (default 1s)
 	Progress    io.Writer     // live progress line; nil for none
+	// Wrk is the wrk binary that generates the load; "" for the built-in
+	// generator. wrk runs whole seconds: Duration and Warmup are rounded up.
+	Wrk string
+	// Threads is wrk's thread count; default the CPUs, at most one per
+	// connection and at least one per instance.
+	Threads int
+	// CPUs, when set, runs wrk under taskset -c CPUs (the built-in
+	// generator runs in this process: pin it with taskset from outside).
+	CPUs string
 }
 
 // urls returns the instances' base URLs.
@@ -144,56 +178,38 @@ func Run(ctx context.Context, t *Target, sc Scenario, o Options) (*Result, error
 	if o.Warmup == 0 {
 		o.Warmup = time.Second
 	}
+	if n := len(t.urls()); o.Connections < n {
+		return nil, fmt.Errorf("bench: %d connections cannot reach %d instances", o.Connections, n)
+	}
 	client := newClient(o.Connections)
 	defer client.CloseIdleConnections()
-	senders := make([]func(context.Context) error, o.Connections)
-	for i := range senders {
-		s, err := sc.New(ctx, t.forConn(i), client)
-		if err != nil {
-			return nil, fmt.Errorf("%s: prepare: %w", sc.Name, err)
-		}
-		senders[i] = s
+	req, err := sc.Prepare(ctx, t.forConn(0), client)
+	if err != nil {
+		return nil, fmt.Errorf("%s: prepare: %w", sc.Name, err)
 	}
-	if o.Warmup > 0 {
-		drive(ctx, senders, o.Warmup, nil)
+	var res *Result
+	if req.Idle {
+		res, err = runIdle(ctx, t, o, sc.Name)
+	} else if o.Wrk != "" {
+		res, err = runWrk(ctx, t, req, o, sc.Name)
+	} else {
+		res, err = runBuiltin(ctx, t, req, o, sc.Name)
 	}
-	rec := newRecorder(o.Connections)
-	proc := startSampling(t.pids())
-	stopProgress := progress(o.Progress, sc.Name, rec, o.Duration)
-	start := time.Now()
-	drive(ctx, senders, o.Duration, rec)
-	elapsed := time.Since(start)
-	stopProgress()
-	cpu, rss := proc.stop()
-	r := rec.result(sc.Name, o.Connections, elapsed)
-	r.ServerCPU, r.ServerRSSMB = cpu, rss
-	return r, ctx.Err()
+	if res != nil {
+		res.Generator = generatorName(o)
+	}
+	return res, err
 }
 
-// drive runs every sender in its own goroutine until d has passed.
-func drive(ctx context.Context, senders []func(context.Context) error, d time.Duration, rec *recorder) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	var wg sync.WaitGroup
-	for i, send := range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				err := send(ctx)
-				if ctx.Err() != nil {
-					return // the deadline cut this request short: not counted
-				}
-				if rec != nil {
-					rec.add(i, time.Since(t0), err)
-				}
-			}
-		}()
+// generatorName names the generator o selects.
+func generatorName(o Options) string {
+	if o.Wrk != "" {
+		return "wrk"
 	}
-	wg.Wait()
+	return "builtin"
 }
 
+// newClient is the HTTP client of a scenario's preparation (fetching a token).
 func newClient(conns int) *http.Client {
 	tr := &http.Transport{
 		Proxy:               nil,

@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fuelgate/fuelgate/soap"
 )
@@ -20,19 +18,19 @@ import (
 func Scenarios() []Scenario {
 	return []Scenario{
 		Baseline(),
-		{Name: "token", New: token},
-		{Name: "soap-token", New: soapToken},
-		{Name: "soap-text", New: soapUser(false)},
-		{Name: "soap-digest", New: soapUser(true)},
+		{Name: "token", Prepare: token},
+		{Name: "soap-token", Prepare: soapToken},
+		{Name: "soap-text", Prepare: soapUser(false)},
+		{Name: "soap-digest", Prepare: soapUser(true)},
 	}
 }
 
 // Baseline is the scenario every ratio is taken against.
-func Baseline() Scenario { return Scenario{Name: "baseline", New: baseline} }
+func Baseline() Scenario { return Scenario{Name: "baseline", Prepare: baseline} }
 
-// ScenarioByName finds a scenario.
+// ScenarioByName finds a scenario, the abuse scenarios included.
 func ScenarioByName(name string) (Scenario, bool) {
-	for _, s := range Scenarios() {
+	for _, s := range append(Scenarios(), AbuseScenarios()...) {
 		if s.Name == name {
 			return s, true
 		}
@@ -41,29 +39,26 @@ func ScenarioByName(name string) (Scenario, bool) {
 }
 
 // baseline is a GET of the trivial handler's small JSON body.
-func baseline(_ context.Context, t *Target, c *http.Client) (func(context.Context) error, error) {
-	return func(ctx context.Context) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, t.URL+"/", nil)
-		return do(c, req, nil)
-	}, nil
+func baseline(context.Context, *Target, *http.Client) (*Request, error) {
+	return &Request{Method: http.MethodGet, Path: "/", Marker: `"status":"ok"`}, nil
+}
+
+// tokenBody is the JSON body SFMC SDKs send to /v2/token.
+func tokenBody(t *Target) []byte {
+	body, _ := json.Marshal(map[string]any{"grant_type": "client_credentials", "client_id": t.ClientID,
+		"client_secret": t.ClientSecret, "account_id": t.AccountID})
+	return body
 }
 
 // token is POST /v2/token with the JSON body SFMC SDKs send.
-func token(_ context.Context, t *Target, c *http.Client) (func(context.Context) error, error) {
-	body, _ := json.Marshal(map[string]any{"grant_type": "client_credentials", "client_id": t.ClientID,
-		"client_secret": t.ClientSecret, "account_id": t.AccountID})
-	return func(ctx context.Context) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.URL+"/v2/token", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		return do(c, req, []byte(`"access_token"`))
-	}, nil
+func token(_ context.Context, t *Target, _ *http.Client) (*Request, error) {
+	return &Request{Method: http.MethodPost, Path: "/v2/token", Header: [][2]string{{"Content-Type", "application/json"}},
+		Body: tokenBody(t), Marker: `"access_token"`}, nil
 }
 
 // GetToken fetches one access token.
 func GetToken(ctx context.Context, t *Target, c *http.Client) (string, error) {
-	body, _ := json.Marshal(map[string]any{"grant_type": "client_credentials", "client_id": t.ClientID,
-		"client_secret": t.ClientSecret, "account_id": t.AccountID})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.URL+"/v2/token", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.URL+"/v2/token", bytes.NewReader(tokenBody(t)))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
 	if err != nil {
@@ -88,8 +83,15 @@ func retrieveBU(mid int64) *soap.Element {
 			soap.TextElement("Value", strconv.FormatInt(mid, 10))).WithType("SimpleFilterPart")))
 }
 
-// soapToken is a Retrieve authenticated by fueloauth, one token per connection.
-func soapToken(ctx context.Context, t *Target, c *http.Client) (func(context.Context) error, error) {
+// soapRequest is a Retrieve POSTed to /Service.asmx.
+func soapRequest(body []byte) *Request {
+	return &Request{Method: http.MethodPost, Path: "/Service.asmx",
+		Header: [][2]string{{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "Retrieve"}},
+		Body:   body, Marker: "<OverallStatus>OK</OverallStatus>"}
+}
+
+// soapToken is a Retrieve authenticated by fueloauth with a token fetched first.
+func soapToken(ctx context.Context, t *Target, c *http.Client) (*Request, error) {
 	tok, err := GetToken(ctx, t, c)
 	if err != nil {
 		return nil, err
@@ -98,72 +100,37 @@ func soapToken(ctx context.Context, t *Target, c *http.Client) (func(context.Con
 	if err := soap.WriteRequest(&buf, soap.V11, soap.RequestHeader{FuelOAuth: tok}, retrieveBU(t.AccountID)); err != nil {
 		return nil, err
 	}
-	body := buf.Bytes()
-	return func(ctx context.Context) error { return postSOAP(ctx, c, t.URL, body) }, nil
+	return soapRequest(buf.Bytes()), nil
 }
 
-// soapUser is a Retrieve authenticated by UsernameToken; digest calls get a
-// fresh nonce and Created each time.
-func soapUser(digest bool) func(context.Context, *Target, *http.Client) (func(context.Context) error, error) {
-	return func(_ context.Context, t *Target, c *http.Client) (func(context.Context) error, error) {
+// soapUser is a Retrieve authenticated by UsernameToken; digest requests
+// get a fresh nonce and Created each time.
+func soapUser(digest bool) func(context.Context, *Target, *http.Client) (*Request, error) {
+	return func(_ context.Context, t *Target, _ *http.Client) (*Request, error) {
 		if t.Username == "" {
 			return nil, errors.New("no API user for this scenario")
 		}
 		payload := retrieveBU(t.AccountID)
-		var fixed []byte
-		if !digest {
-			ut := &soap.UsernameToken{Username: t.Username, Password: t.Password, HasPassword: true}
-			var buf bytes.Buffer
-			if err := soap.WriteRequest(&buf, soap.V11, soap.RequestHeader{UsernameToken: ut}, payload); err != nil {
+		if digest {
+			d, err := newDigestBody(t.Username, t.Password, payload)
+			if err != nil {
 				return nil, err
 			}
-			fixed = buf.Bytes()
+			r := soapRequest(nil)
+			r.Digest = d
+			return r, nil
 		}
-		return func(ctx context.Context) error {
-			body := fixed
-			if digest {
-				ut, err := soap.NewUsernameToken(t.Username, t.Password, true, time.Now(), rand.Reader)
-				if err != nil {
-					return err
-				}
-				var buf bytes.Buffer
-				if err := soap.WriteRequest(&buf, soap.V11, soap.RequestHeader{UsernameToken: ut}, payload); err != nil {
-					return err
-				}
-				body = buf.Bytes()
-			}
-			return postSOAP(ctx, c, t.URL, body)
-		}, nil
+		ut := &soap.UsernameToken{Username: t.Username, Password: t.Password, HasPassword: true}
+		var buf bytes.Buffer
+		if err := soap.WriteRequest(&buf, soap.V11, soap.RequestHeader{UsernameToken: ut}, payload); err != nil {
+			return nil, err
+		}
+		return soapRequest(buf.Bytes()), nil
 	}
 }
 
-func postSOAP(ctx context.Context, c *http.Client, base string, body []byte) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/Service.asmx", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("SOAPAction", "Retrieve")
-	return do(c, req, []byte("<OverallStatus>OK</OverallStatus>"))
-}
-
-// do sends req and checks the status and, when given, a marker in the body.
-func do(c *http.Client, req *http.Request, marker []byte) error {
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, excerpt(b))
-	}
-	if marker != nil && !bytes.Contains(b, marker) {
-		return fmt.Errorf("unexpected answer: %s", excerpt(b))
-	}
-	return nil
-}
-
+// excerpt is the start of an answer (from its SOAP fault string, if any),
+// for an error message.
 func excerpt(b []byte) string {
 	s := string(b)
 	if i := strings.Index(s, "<faultstring>"); i >= 0 {

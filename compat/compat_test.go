@@ -60,6 +60,32 @@ var zeepChecks = []string{
 	"zeep expired token faults Token Expired and a fresh token works",
 }
 
+var sudsChecks = []string{
+	"suds FuelSDK loads a local copy of the WSDL (absolute schema import)",
+	"suds FuelSDK get_server_wsdl refreshes by Last-Modified",
+	"suds FuelSDK fueloauth Retrieve BusinessUnit",
+	"suds FuelSDK fueloauth Create AccountUser",
+	"suds FuelSDK fueloauth Update and Delete AccountUser",
+	"suds FuelSDK garbage token gives Login Failed",
+	"suds FuelSDK legacy mode (oAuth + */* UsernameToken) Retrieve",
+	"suds UsernameToken PasswordText",
+	"suds UsernameToken PasswordText with Nonce and Created",
+	"suds UsernameToken wrong password faults Login Failed",
+}
+
+var phpChecks = []string{
+	"PHP FuelSDK getWSDL copies the WSDL and SoapClient loads the copy (absolute schema import)",
+	"PHP FuelSDK getWSDL refreshes by Last-Modified",
+	"PHP FuelSDK fueloauth Retrieve BusinessUnit",
+	"PHP FuelSDK fueloauth Create AccountUser",
+	"PHP FuelSDK fueloauth Update and Delete AccountUser",
+	"PHP FuelSDK garbage token faults Login Failed",
+	"PHP FuelSDK legacy mode (oAuth + */* UsernameToken) Retrieve",
+	"PHP SoapClient UsernameToken PasswordText",
+	"PHP SoapClient UsernameToken PasswordDigest",
+	"PHP SoapClient UsernameToken wrong password faults Login Failed",
+}
+
 var nodeSoapChecks = []string{
 	"node-soap loads the served WSDL",
 	"node-soap fueloauth Retrieve BusinessUnit",
@@ -75,10 +101,10 @@ func TestNodeSoap(t *testing.T) {
 	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		missing(t, "node is not installed; install Node.js, then run `cd compat && npm ci`")
+		fgtest.Missing(t, "node is not installed; install Node.js, then run `cd compat && npm ci`")
 	}
 	if _, err := os.Stat(filepath.Join("node_modules", "soap", "package.json")); err != nil {
-		missing(t, "compat/node_modules/soap is missing; run `cd compat && npm ci`")
+		fgtest.Missing(t, "compat/node_modules/soap is missing; run `cd compat && npm ci`")
 	}
 	s := startServer(t)
 	runScript(t, s, nodeSoapChecks, node, "node_soap_client.js")
@@ -89,11 +115,11 @@ func TestFuelAuthFuelSoap(t *testing.T) {
 	t.Parallel()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		missing(t, "node is not installed; install Node.js, then run `cd compat && npm ci`")
+		fgtest.Missing(t, "node is not installed; install Node.js, then run `cd compat && npm ci`")
 	}
 	for _, m := range []string{"fuel-auth", "fuel-soap"} {
 		if _, err := os.Stat(filepath.Join("node_modules", m, "package.json")); err != nil {
-			missing(t, "compat/node_modules/"+m+" is missing; run `cd compat && npm ci`")
+			fgtest.Missing(t, "compat/node_modules/"+m+" is missing; run `cd compat && npm ci`")
 		}
 	}
 	s := startServer(t)
@@ -103,18 +129,50 @@ func TestFuelAuthFuelSoap(t *testing.T) {
 // TestZeep runs zeep_client.py with Debian's python3-zeep.
 func TestZeep(t *testing.T) {
 	t.Parallel()
-	python := os.Getenv("COMPAT_PYTHON") // another interpreter that has zeep
-	if python == "" {
-		// Debian's python3-zeep is installed for the system interpreter; a
-		// python3 earlier on PATH (pyenv, venv) cannot import it.
-		python = "/usr/bin/python3"
-	}
-	if out, err := exec.Command(python, "-c", "import zeep").CombinedOutput(); err != nil {
-		missing(t, fmt.Sprintf("%s cannot import zeep (%v: %s); run `apt-get install python3-zeep`",
-			python, err, strings.TrimSpace(lastLine(string(out)))))
-	}
+	python := systemPython(t, "zeep", "python3-zeep")
 	s := startServer(t)
 	runScript(t, s, zeepChecks, python, "zeep_client.py")
+}
+
+// TestSuds runs suds_client.py with Debian's python3-suds, driven as
+// FuelSDK-Python drives it.
+func TestSuds(t *testing.T) {
+	t.Parallel()
+	python := systemPython(t, "suds", "python3-suds")
+	s := startServer(t)
+	runScript(t, s, sudsChecks, python, "suds_client.py")
+}
+
+// TestPHPSoapClient runs php_client.php with Debian's php-cli and its soap,
+// xml and curl extensions, driven as FuelSDK-PHP drives SoapClient.
+func TestPHPSoapClient(t *testing.T) {
+	t.Parallel()
+	php, err := exec.LookPath("php")
+	if err != nil {
+		fgtest.Missing(t, "php is not installed; run `apt-get install php-cli php-soap php-xml php-curl`")
+	}
+	if out, err := exec.Command(php, "-r", `foreach (["soap", "curl", "dom"] as $e) { if (!extension_loaded($e)) { echo $e; exit(1); } }`).CombinedOutput(); err != nil {
+		fgtest.Missing(t, fmt.Sprintf("php lacks the %s extension (%v); run `apt-get install php-cli php-soap php-xml php-curl`",
+			strings.TrimSpace(string(out)), err))
+	}
+	s := startServer(t)
+	runScript(t, s, phpChecks, php, "php_client.php")
+}
+
+// systemPython returns the interpreter that can import module (Debian
+// installs python3-* packages for /usr/bin/python3; a python3 earlier on
+// PATH, from pyenv or a venv, cannot import them), or skips.
+func systemPython(t *testing.T, module, debPackage string) string {
+	t.Helper()
+	python := os.Getenv("COMPAT_PYTHON") // another interpreter that has the module
+	if python == "" {
+		python = "/usr/bin/python3"
+	}
+	if out, err := exec.Command(python, "-c", "import "+module).CombinedOutput(); err != nil {
+		fgtest.Missing(t, fmt.Sprintf("%s cannot import %s (%v: %s); run `apt-get install %s`",
+			python, module, err, strings.TrimSpace(lastLine(string(out))), debPackage))
+	}
+	return python
 }
 
 // TestLockfile checks the pinned npm clients and that package-lock.json
@@ -155,15 +213,6 @@ func readJSON(t *testing.T, name string, v any) {
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-}
-
-// missing skips the test, or fails it when CI=true: CI installs every client.
-func missing(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: .ci/run must install the compatibility clients)")
-	}
-	t.Skip(msg)
 }
 
 var lineRE = regexp.MustCompile(`^(PASS|FAIL) (.+)$`)
@@ -275,6 +324,7 @@ type server struct {
 	dir     string
 	vars    map[string]string // FUELGATE_* variables for the scripts
 	baseEnv []string
+	bin, db string // the built binary and its database
 }
 
 func (s *server) env() []string {
@@ -325,6 +375,36 @@ func (s *server) stop() {
 	os.RemoveAll(s.dir)
 }
 
+// cli runs the fuelgate CLI on the server's database with --json and
+// returns its output.
+func (s *server) cli(extraEnv []string, args ...string) (map[string]any, error) {
+	args = append(args, "--db", s.db, "--json")
+	c := exec.Command(s.bin, args...)
+	c.Env = append(append([]string(nil), s.baseEnv...), extraEnv...)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	out, err := c.Output()
+	if err != nil {
+		return nil, fmt.Errorf("fuelgate %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out, &v); err != nil {
+		return nil, fmt.Errorf("fuelgate %s: output %q: %v", strings.Join(args, " "), out, err)
+	}
+	return v, nil
+}
+
+// jsonString returns v[key] of a CLI output as text (numbers in decimal).
+func jsonString(v map[string]any, key string) string {
+	switch x := v[key].(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return ""
+}
+
 // cleanEnv is the environment without FUELGATE_* variables, so a developer's
 // settings (FUELGATE_DB, FUELGATE_ADDR, FUELGATE_PUBLIC_URL, keys) do not leak
 // into the test server, the CLI or the scripts.
@@ -349,38 +429,14 @@ func newServer() (_ *server, err error) {
 			s.stop()
 		}
 	}()
-	bin := filepath.Join(dir, "fuelgate")
+	s.bin, s.db = filepath.Join(dir, "fuelgate"), filepath.Join(dir, "fuelgate.db")
+	bin, db := s.bin, s.db
 	build := exec.Command("go", "build", "-o", bin, "github.com/fuelgate/fuelgate/cmd/fuelgate")
 	build.Env = s.baseEnv
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build: %v\n%s", err, out)
 	}
-	db := filepath.Join(dir, "fuelgate.db")
-	cli := func(extraEnv []string, args ...string) (map[string]any, error) {
-		args = append(args, "--db", db, "--json")
-		c := exec.Command(bin, args...)
-		c.Env = append(append([]string(nil), s.baseEnv...), extraEnv...)
-		var stderr bytes.Buffer
-		c.Stderr = &stderr
-		out, err := c.Output()
-		if err != nil {
-			return nil, fmt.Errorf("fuelgate %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-		}
-		var v map[string]any
-		if err := json.Unmarshal(out, &v); err != nil {
-			return nil, fmt.Errorf("fuelgate %s: output %q: %v", strings.Join(args, " "), out, err)
-		}
-		return v, nil
-	}
-	str := func(v map[string]any, key string) string {
-		switch x := v[key].(type) {
-		case string:
-			return x
-		case float64:
-			return strconv.FormatInt(int64(x), 10)
-		}
-		return ""
-	}
+	cli, str := s.cli, jsonString
 
 	// Enterprise 1: 20-minute tokens, username/password logins on, an API
 	// user with the WebServices API permission through a custom role, and a
@@ -404,6 +460,11 @@ func newServer() (_ *server, err error) {
 		return nil, err
 	}
 	pkg, err := cli(nil, "package", "create", "--mid", mid, "--name", "Compat",
+		"--scopes", "accounts_read accounts_write users_read users_write")
+	if err != nil {
+		return nil, err
+	}
+	legacy, err := cli(nil, "package", "create", "--mid", mid, "--name", "Compat Legacy", "--legacy",
 		"--scopes", "accounts_read accounts_write users_read users_write")
 	if err != nil {
 		return nil, err
@@ -460,6 +521,8 @@ func newServer() (_ *server, err error) {
 		"FUELGATE_MID":                  mid,
 		"FUELGATE_CLIENT_ID":            str(pkg, "client_id"),
 		"FUELGATE_CLIENT_SECRET":        str(pkg, "client_secret"),
+		"FUELGATE_LEGACY_CLIENT_ID":     str(legacy, "client_id"),
+		"FUELGATE_LEGACY_CLIENT_SECRET": str(legacy, "client_secret"),
 		"FUELGATE_API_USER":             "compat_api",
 		"FUELGATE_API_PASSWORD":         apiPassword,
 		"FUELGATE_EXPIRY_MID":           expMID,

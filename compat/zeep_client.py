@@ -24,7 +24,6 @@ compat_test.go.
 import os
 import sys
 import time
-import traceback
 
 import requests
 from lxml import etree
@@ -35,6 +34,8 @@ from zeep.exceptions import Fault
 from zeep.plugins import HistoryPlugin
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
+
+from checks import check, expect, finish
 
 BASE = os.environ["FUELGATE_URL"]
 MID = int(os.environ["FUELGATE_MID"])
@@ -50,27 +51,6 @@ WSDL = BASE + "/etframework.wsdl"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 TIMEOUT = 10
-
-failures = 0
-
-
-def check(name, fn):
-    global failures
-    try:
-        fn()
-    except Exception as exc:  # noqa: BLE001 - report every failure
-        failures += 1
-        print("FAIL %s: %s: %s" % (name, type(exc).__name__, str(exc).replace("\n", " | ")))
-        if os.environ.get("CHECK_VERBOSE"):
-            traceback.print_exc(file=sys.stdout)
-    else:
-        print("PASS %s" % name)
-    sys.stdout.flush()
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def get_token(client_id, secret, mid):
@@ -270,8 +250,7 @@ def main():
         expect(r.OverallStatus == "OK", "fresh token after expiry: %r" % r.OverallStatus)
     check("zeep expired token faults Token Expired and a fresh token works", t_expired)
 
-    print("%s: %d check(s) failed" % ("FAIL" if failures else "PASS", failures))
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

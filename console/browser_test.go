@@ -24,11 +24,7 @@ const chromium = "/usr/bin/chromium"
 func newChrome(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
-		msg := "browser tests need chromium at " + chromium + ": apt-get install chromium"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		fgtest.Missing(t, "browser tests need chromium at "+chromium+": apt-get install chromium")
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),

@@ -69,7 +69,7 @@ func buTree(all []*fuelgate.Account) []*buNode {
 }
 
 func (h *Handler) businessUnits(rq *request) error {
-	return h.renderBusinessUnits(rq, &view{Notice: notice(rq)}, &businessUnitsData{Parent: rq.user.EnterpriseMID})
+	return h.renderBusinessUnits(rq, &view{Notice: notice(rq)}, &businessUnitsData{Parent: rq.actor.MID()})
 }
 
 func (h *Handler) renderBusinessUnits(rq *request, v *view, d *businessUnitsData) error {

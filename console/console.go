@@ -48,7 +48,10 @@ const (
 type Handler struct {
 	Manage    *manage.Service
 	Auth      *auth.Service
-	PublicURL string           // shown on package pages (auth and SOAP base URLs)
+	PublicURL string // shown on package pages (auth and SOAP base URLs)
+	// SOAPCalls reports the SOAP calls served per hour for the last 24 hours
+	// (see soapapi.Handler.SOAPCalls); nil shows none.
+	SOAPCalls func(now time.Time) []int
 	Secure    bool             // the server speaks TLS: cookies get the Secure flag
 	Now       func() time.Time // default time.Now
 	Log       *slog.Logger     // default slog.Default()
@@ -85,6 +88,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerRoles(mux)
 	h.registerPackages(mux)
 	h.registerSettings(mux)
+	h.registerAuthorize(mux)
+	h.registerApps(mux)
 	mux.Handle("GET /console/audit", h.authed(h.audit))
 	mux.Handle("/console/", h.authed(func(rq *request) error { return errNotFound }))
 }
@@ -115,14 +120,23 @@ func (h *Handler) init() {
 func headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
-			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'")
+		hd.Set("Content-Security-Policy", contentSecurityPolicy(""))
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// contentSecurityPolicy is the policy of every console page; formAction,
+// when set, is one more origin forms may lead to (an app's redirect URI).
+func contentSecurityPolicy(formAction string) string {
+	if formAction != "" {
+		formAction = " " + formAction
+	}
+	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+		"form-action 'self'" + formAction + "; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'"
 }
 
 // cacheable lets browsers keep the embedded assets for an hour.

@@ -271,6 +271,7 @@ func TestSignInLockout(t *testing.T) {
 			t.Fatalf("failure %d: got %d %q, want 401 %q", i+1, p.status, got, want)
 		}
 	}
+	e.Server.Auth.Settle() // failure counts are written in the background
 	u, _ := e.Store.User(context.Background(), e.viewer.ID)
 	if !u.IsLocked(e.Clock.Now()) {
 		t.Fatalf("viewer not locked after %d failures", fuelgate.DefaultLockoutThreshold)
@@ -433,7 +434,7 @@ func TestAuditPaging(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for i := range 60 {
-		if err := e.Store.AppendAudit(ctx, &fuelgate.AuditEvent{Time: e.Clock.Now(), MID: e.Child.MID, Actor: "operator",
+		if err := e.Store.AppendAudit(ctx, &fuelgate.AuditEvent{Time: e.Clock.Now(), EnterpriseMID: e.Enterprise.MID, MID: e.Child.MID, Actor: "operator",
 			Action: "test.event", Target: "n" + itoa(int64(i)), Outcome: fuelgate.OutcomeSuccess}); err != nil {
 			t.Fatal(err)
 		}

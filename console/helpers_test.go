@@ -26,7 +26,8 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{Env: fgtest.New(t, fgtest.Options{DisableAPIPasswordLogin: true})}
-	e.admin = e.CreateUser(manage.NewUser{Username: "admin", Name: "Ada Admin", Roles: []string{"Administrator"}})
+	e.admin = e.CreateUser(manage.NewUser{Username: "admin", Name: "Ada Admin", Roles: []string{"Administrator"},
+		MIDs: []int64{e.Child.MID, e.Grandchild.MID}})
 	e.viewer = e.CreateUser(manage.NewUser{Username: "viewer", Name: "Vic Viewer", Roles: []string{"Viewer"}})
 	return e
 }

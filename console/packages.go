@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fuelgate/fuelgate"
@@ -34,24 +35,30 @@ type packageForm struct {
 	MID         int64
 	Scopes      []string
 	MIDs        []int64
-	Groups      []scopeGroup
-	BUs         []*fuelgate.Account
-	Once        string // one-time form ID: a resubmission does not create a second package
+	Type        fuelgate.IntegrationType
+	// RedirectURIs is the textarea's text, one URI per line.
+	RedirectURIs string
+	RequirePKCE  bool
+	Groups       []scopeGroup
+	BUs          []*fuelgate.Account
+	Once         string // one-time form ID: a resubmission does not create a second package
 }
 
 // packageData is the package page. Secret is set only on the response to the
 // POST that created or rotated it, and never again.
 type packageData struct {
-	Pkg      *fuelgate.Package
-	Secret   string
-	AuthURL  string
-	SOAPURL  string
-	TokenURL string
-	Curl     string
-	BUNames  map[int64]string
-	Overlap  bool // the previous secret is still accepted
-	Once     string
-	Rotated  bool
+	Pkg    *fuelgate.Package
+	Secret string
+	// AuthorizeURL is an example /v2/authorize link of a web or public app.
+	AuthorizeURL string
+	AuthURL      string
+	SOAPURL      string
+	TokenURL     string
+	Curl         string
+	BUNames      map[int64]string
+	Overlap      bool // the previous secret is still accepted
+	Once         string
+	Rotated      bool
 }
 
 var packageRules = []fieldRule{
@@ -59,6 +66,9 @@ var packageRules = []fieldRule{
 	{prefix: "unknown scope", field: "scopes"},
 	{prefix: "business unit", field: "mids"},
 	{prefix: "the overlap", field: "overlap"},
+	{prefix: "redirect uri", field: "redirect_uris"},
+	{prefix: "integration type", field: "type"},
+	{prefix: "a legacy package", field: "type"},
 }
 
 func (h *Handler) packages(rq *request) error {
@@ -75,11 +85,10 @@ func (h *Handler) packages(rq *request) error {
 }
 
 func (h *Handler) newPackage(rq *request) error {
-	if !rq.actor.Can(fuelgate.PermPackageAdminister) {
-		return fuelgate.Errorf(fuelgate.EPERMISSION, "You do not have the permission %q.",
-			fuelgate.DisplayPermission(fuelgate.PermPackageAdminister))
+	if err := rq.actor.Authorize(manage.OpPackageCreate); err != nil {
+		return err
 	}
-	return h.renderPackageForm(rq, &view{}, &packageForm{MID: rq.user.DefaultMID})
+	return h.renderPackageForm(rq, &view{}, &packageForm{MID: rq.actor.MID(), Type: fuelgate.IntegrationServerToServer})
 }
 
 func (h *Handler) renderPackageForm(rq *request, v *view, f *packageForm) error {
@@ -99,14 +108,16 @@ func (h *Handler) createPackage(rq *request) error {
 	if prev, fresh := h.sessions.claimForm(rq.sess, once); !fresh {
 		return rq.redirect(packagePath(prev))
 	}
-	f := &packageForm{Name: rq.form("name"), Description: rq.form("description"), Scopes: rq.formList("scopes")}
+	f := &packageForm{Name: rq.form("name"), Description: rq.form("description"), Scopes: rq.formList("scopes"),
+		Type: fuelgate.IntegrationType(rq.form("type")), RedirectURIs: rq.form("redirect_uris"), RequirePKCE: rq.form("require_pkce") != ""}
 	f.MID, _ = strconv.ParseInt(rq.form("mid"), 10, 64)
 	var err error
 	if f.MIDs, err = rq.formMIDs("mids"); err != nil {
 		return err
 	}
 	p, sec, err := h.Manage.CreatePackage(rq.ctx, rq.actor, manage.NewPackage{MID: f.MID, Name: f.Name,
-		Description: f.Description, Scopes: f.Scopes, MIDs: f.MIDs})
+		Description: f.Description, Scopes: f.Scopes, MIDs: f.MIDs, Type: f.Type,
+		RedirectURIs: strings.Fields(f.RedirectURIs), RequirePKCE: f.RequirePKCE})
 	if err != nil {
 		fe, ok := inputError(err, packageRules...)
 		if !ok {
@@ -115,8 +126,11 @@ func (h *Handler) createPackage(rq *request) error {
 		return h.renderPackageForm(rq, &view{Status: http.StatusBadRequest, Errors: fe}, f)
 	}
 	h.sessions.formResult(rq.sess, once, p.ClientID)
-	return h.renderPackage(rq, &view{Status: http.StatusCreated,
-		Notice: "The package was created. Copy the client secret now: it is shown only once."}, p, sec)
+	msg := "The package was created. Copy the client secret now: it is shown only once."
+	if sec == "" {
+		msg = "The package was created. A public app has no client secret."
+	}
+	return h.renderPackage(rq, &view{Status: http.StatusCreated, Notice: msg}, p, sec)
 }
 
 func packagePath(clientID string) string {
@@ -164,6 +178,16 @@ func (h *Handler) renderPackage(rq *request, v *view, p *fuelgate.Package, sec s
 	d.Curl = "curl -sS -X POST '" + d.TokenURL + "' -H 'Content-Type: application/json' -d '" +
 		`{"grant_type":"client_credentials","client_id":"` + p.ClientID + `","client_secret":"` + shown +
 		`","account_id":"` + strconv.FormatInt(p.MID, 10) + `"}'`
+	if p.UserApp() && len(p.RedirectURIs) > 0 {
+		q := url.Values{"response_type": {"code"}, "client_id": {p.ClientID}, "redirect_uri": {p.RedirectURIs[0]}, "state": {"STATE"}}
+		d.AuthorizeURL = h.PublicURL + "/v2/authorize?" + q.Encode()
+		body := `{"grant_type":"authorization_code","code":"CODE","client_id":"` + p.ClientID
+		if p.IntegrationType != fuelgate.IntegrationPublicApp {
+			body += `","client_secret":"` + shown
+		}
+		d.Curl = "curl -sS -X POST '" + d.TokenURL + "' -H 'Content-Type: application/json' -d '" +
+			body + `","redirect_uri":"` + p.RedirectURIs[0] + `"}'`
+	}
 	v.Title, v.Nav, v.Data = p.Name, "packages", d
 	return rq.render("package.html", v)
 }

@@ -13,15 +13,14 @@ import (
 	"github.com/fuelgate/fuelgate/manage"
 )
 
-// request is one signed-in request: the session, the user as stored now, and
-// the manage.Actor every use-case is called with.
+// request is one signed-in request: the session and the manage.Actor of the
+// signed-in user as stored now, which every use-case is called with.
 type request struct {
 	h     *Handler
 	w     http.ResponseWriter
 	r     *http.Request
 	ctx   context.Context
 	sess  *session
-	user  *fuelgate.User
 	actor *manage.Actor
 }
 
@@ -32,9 +31,9 @@ var (
 )
 
 // authed wraps a handler that needs a signed-in user. It loads the session
-// (idle and absolute expiry), re-reads the user (a deactivated user or a
-// changed password ends the session), builds the actor from the user's roles,
-// and for POST parses the form and checks the CSRF token.
+// (idle and absolute expiry), asks manage for the user's actor as stored now
+// (a deactivated user or default BU, or a changed password, ends the
+// session), and for POST parses the form and checks the CSRF token.
 func (h *Handler) authed(fn func(*request) error) http.Handler {
 	return headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -47,24 +46,18 @@ func (h *Handler) authed(fn func(*request) error) http.Handler {
 			h.toSignIn(w, r)
 			return
 		}
-		u, err := h.Manage.Store().User(ctx, sess.userID)
-		if err != nil || !u.Active || u.PasswordVersion != sess.passwordVersion {
-			if err != nil && fuelgate.ErrorCode(err) != fuelgate.ENOTFOUND {
-				h.fail(w, r, nil, err)
-				return
-			}
+		a, err := h.Manage.SessionActor(ctx, sess.userID, sess.passwordVersion)
+		if errors.Is(err, manage.ErrSessionEnded) {
 			h.sessions.delete(sess)
 			h.clearCookie(w, sessionCookie)
 			h.toSignIn(w, r)
 			return
 		}
-		perms, err := h.Auth.Permissions(ctx, u.RoleIDs)
 		if err != nil {
 			h.fail(w, r, nil, err)
 			return
 		}
-		rq := &request{h: h, w: w, r: r, ctx: ctx, sess: sess, user: u,
-			actor: manage.UserActor(u, perms, clientip.From(r))}
+		rq := &request{h: h, w: w, r: r, ctx: ctx, sess: sess, actor: a.WithSourceIP(clientip.From(r))}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
@@ -129,7 +122,7 @@ func (rq *request) render(name string, v *view) error {
 
 // fill adds what the layout needs about the signed-in user.
 func (rq *request) fill(v *view) {
-	v.User, v.CSRF, v.Can = rq.user, rq.sess.csrf, capsOf(rq.actor)
+	v.User, v.CSRF, v.Can = rq.actor, rq.sess.csrf, capsOf(rq.actor)
 }
 
 // redirect answers a successful POST with 303 See Other.
@@ -150,7 +143,7 @@ func (rq *request) formMIDs(key string) ([]int64, error) {
 	for _, s := range rq.r.PostForm[key] {
 		mid, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return nil, fuelgate.Errorf(fuelgate.EINVALID, "business unit %q is not a number", truncate(s))
+			return nil, fuelgate.Errorf(fuelgate.EINVALID, "business unit %q is not a number", fuelgate.Truncate(s, 64))
 		}
 		out = append(out, mid)
 	}
@@ -166,13 +159,6 @@ func (rq *request) pathInt(name string) (int64, error) {
 	return n, nil
 }
 
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
-
 // notices are the success messages a redirect can ask for with ?ok=.
 var notices = map[string]string{
 	"created":     "Created.",
@@ -184,6 +170,7 @@ var notices = map[string]string{
 	"unlocked":    "The user was unlocked.",
 	"enabled":     "The package was enabled.",
 	"disabled":    "The package was disabled; its tokens were revoked.",
+	"revoked":     "The app's access was revoked.",
 }
 
 // notice returns the success message named by the ?ok= parameter, or "".

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 func (h *Handler) registerRoles(mux *http.ServeMux) {
@@ -36,7 +37,7 @@ var roleRules = []fieldRule{
 }
 
 func (h *Handler) roles(rq *request) error {
-	roles, err := h.Manage.Roles(rq.ctx, rq.actor, rq.user.EnterpriseMID)
+	roles, err := h.Manage.Roles(rq.ctx, rq.actor, rq.actor.EnterpriseMID())
 	if err != nil {
 		return err
 	}
@@ -44,8 +45,8 @@ func (h *Handler) roles(rq *request) error {
 }
 
 func (h *Handler) newRole(rq *request) error {
-	if !rq.actor.Can(fuelgate.PermRolesManage) {
-		return fuelgate.Errorf(fuelgate.EPERMISSION, "You do not have the permission %q.", fuelgate.DisplayPermission(fuelgate.PermRolesManage))
+	if err := rq.actor.Authorize(manage.OpRoleCreate); err != nil {
+		return err
 	}
 	return h.renderRoleForm(rq, &view{}, &roleForm{})
 }
@@ -61,7 +62,7 @@ func (h *Handler) renderRoleForm(rq *request, v *view, f *roleForm) error {
 
 func (h *Handler) createRole(rq *request) error {
 	f := &roleForm{Name: rq.form("name"), Description: rq.form("description"), Perms: rq.formList("perms")}
-	r, err := h.Manage.CreateRole(rq.ctx, rq.actor, rq.user.EnterpriseMID, f.Name, f.Description, f.Perms)
+	r, err := h.Manage.CreateRole(rq.ctx, rq.actor, rq.actor.EnterpriseMID(), f.Name, f.Description, f.Perms)
 	if err != nil {
 		fe, ok := inputError(err, roleRules...)
 		if !ok {
@@ -74,7 +75,7 @@ func (h *Handler) createRole(rq *request) error {
 
 // findRole returns a role of the actor's enterprise (system or custom).
 func (h *Handler) findRole(rq *request) (*fuelgate.Role, error) {
-	roles, err := h.Manage.Roles(rq.ctx, rq.actor, rq.user.EnterpriseMID)
+	roles, err := h.Manage.Roles(rq.ctx, rq.actor, rq.actor.EnterpriseMID())
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func (h *Handler) registerSettings(mux *http.ServeMux) {
 // settingsForm holds the Security Settings form as typed.
 type settingsForm struct {
 	Settings         *fuelgate.Settings
-	PermissionModel  string
+	PermissionModel  fuelgate.PermissionModel
 	APIPasswordLogin bool
 	LockoutThreshold string
 	LockoutDuration  string
@@ -32,7 +32,7 @@ var settingsRules = []fieldRule{
 }
 
 func (h *Handler) settings(rq *request) error {
-	st, err := h.Manage.Settings(rq.ctx, rq.actor, rq.user.EnterpriseMID)
+	st, err := h.Manage.Settings(rq.ctx, rq.actor, rq.actor.EnterpriseMID())
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (h *Handler) settings(rq *request) error {
 }
 
 func (h *Handler) updateSettings(rq *request) error {
-	f := &settingsForm{PermissionModel: rq.form("permission_model"), APIPasswordLogin: rq.form("api_password_login") != "",
+	f := &settingsForm{PermissionModel: fuelgate.PermissionModel(rq.form("permission_model")), APIPasswordLogin: rq.form("api_password_login") != "",
 		LockoutThreshold: rq.form("lockout_threshold"), LockoutDuration: rq.form("lockout_duration"),
 		TokenLifetime: rq.form("token_lifetime")}
 	fe := formErrors{Fields: map[string]string{}}
@@ -59,12 +59,13 @@ func (h *Handler) updateSettings(rq *request) error {
 	if err != nil {
 		fe.Fields["token_lifetime"] = "Enter a duration such as 20m or 1h."
 	}
-	if len(fe.Fields) > 0 && !rq.actor.Can(fuelgate.PermSecuritySettingsAdmin) {
-		return fuelgate.Errorf(fuelgate.EPERMISSION, "You do not have the permission %q.",
-			fuelgate.DisplayPermission(fuelgate.PermSecuritySettingsAdmin))
+	if len(fe.Fields) > 0 {
+		if err := rq.actor.Authorize(manage.OpSettingsUpdate, rq.actor.EnterpriseMID()); err != nil {
+			return err
+		}
 	}
 	if len(fe.Fields) == 0 {
-		_, err = h.Manage.UpdateSettings(rq.ctx, rq.actor, rq.user.EnterpriseMID, manage.SettingsChange{
+		_, err = h.Manage.UpdateSettings(rq.ctx, rq.actor, rq.actor.EnterpriseMID(), manage.SettingsChange{
 			PermissionModel: &f.PermissionModel, APIPasswordLogin: &f.APIPasswordLogin,
 			LockoutThreshold: &threshold, LockoutDuration: &lockout, TokenLifetime: &lifetime})
 		if err == nil {
@@ -75,7 +76,7 @@ func (h *Handler) updateSettings(rq *request) error {
 			return err
 		}
 	}
-	if f.Settings, err = h.Manage.Settings(rq.ctx, rq.actor, rq.user.EnterpriseMID); err != nil {
+	if f.Settings, err = h.Manage.Settings(rq.ctx, rq.actor, rq.actor.EnterpriseMID()); err != nil {
 		return err
 	}
 	return rq.render("settings.html", &view{Title: "Security Settings", Nav: "settings",

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/clientip"
 	"github.com/fuelgate/fuelgate/internal/secret"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 // Cookie names. Both are HttpOnly, SameSite=Strict, scoped to /console/ and
@@ -22,6 +24,14 @@ const (
 // SignInFailed is the one text shown for every refused sign-in: a wrong
 // password, an unknown user, an inactive or a locked one.
 const SignInFailed = "Sign-in failed. Check your username and password and try again."
+
+// signInThrottled is the text shown when failed sign-ins from the address,
+// or for the username, have used up their allowance. It reads the same
+// whether or not the username exists.
+func signInThrottled(th *auth.Throttled) string {
+	return "Too many failed sign-ins from this address or for this username. Try again in " +
+		strconv.Itoa(th.RetrySeconds()) + " seconds."
+}
 
 type signInData struct {
 	Username string
@@ -66,26 +76,48 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.Auth.SignIn(r.Context(), username, r.PostForm.Get("password"), clientip.From(r))
-	if errors.Is(err, auth.ErrLoginFailed) {
-		h.renderSignIn(w, r, &view{Status: http.StatusUnauthorized, Errors: formErrors{Form: SignInFailed}}, username, next)
+	if v, refused := signInRefused(w, err); refused {
+		h.renderSignIn(w, r, v, username, next)
 		return
 	}
 	if err != nil {
 		h.fail(w, r, nil, err)
 		return
 	}
-	if c, err := r.Cookie(sessionCookie); err == nil { // a new sign-in replaces any old session
-		if old, ok := h.sessions.get(c.Value, h.Now()); ok {
-			h.sessions.delete(old)
-		}
-	}
-	id, _ := h.sessions.create(u.ID, u.PasswordVersion, h.Now())
-	h.setCookie(w, sessionCookie, id, 0)
+	h.startSession(w, r, u)
 	h.clearCookie(w, signInCookie)
 	if next == "" {
 		next = "/console/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// signInRefused reports whether err, from auth.Service.SignIn, refuses the
+// sign-in, and the view the form is shown again with. Every sign-in form
+// (the console's, the authorization page's) answers refusals through it.
+func signInRefused(w http.ResponseWriter, err error) (*view, bool) {
+	var th *auth.Throttled
+	if errors.As(err, &th) {
+		w.Header().Set("Retry-After", strconv.Itoa(th.RetrySeconds()))
+		return &view{Status: http.StatusTooManyRequests, Errors: formErrors{Form: signInThrottled(th)}}, true
+	}
+	if errors.Is(err, auth.ErrLoginFailed) {
+		return &view{Status: http.StatusUnauthorized, Errors: formErrors{Form: SignInFailed}}, true
+	}
+	return nil, false
+}
+
+// startSession starts a console session for the signed-in user a, replacing
+// any session of the browser.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, a *manage.Actor) *session {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if old, ok := h.sessions.get(c.Value, h.Now()); ok {
+			h.sessions.delete(old)
+		}
+	}
+	id, sess := h.sessions.create(a.UserID(), a.PasswordVersion(), h.Now())
+	h.setCookie(w, sessionCookie, id, 0)
+	return sess
 }
 
 // signOut ends the session.

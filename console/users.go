@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/fuelgate/fuelgate"
@@ -46,8 +47,9 @@ type userForm struct {
 	Roles       []*fuelgate.Role
 	BUs         []*fuelgate.Account
 	Locked      bool
-	NewPassword string // a generated password, shown once
-	Once        string // one-time ID of the reset form: a reload does not reset twice
+	NewPassword string    // a generated password, shown once
+	Apps        *appsData // the apps the user authorized; nil when the signed-in user may not read them
+	Once        string    // one-time ID of the reset form: a reload does not reset twice
 }
 
 var userRules = []fieldRule{
@@ -89,10 +91,10 @@ func (h *Handler) users(rq *request) error {
 }
 
 func (h *Handler) newUser(rq *request) error {
-	if !rq.actor.Can(fuelgate.PermUsersManage) {
-		return fuelgate.Errorf(fuelgate.EPERMISSION, "You do not have the permission %q.", fuelgate.DisplayPermission(fuelgate.PermUsersManage))
+	if err := rq.actor.Authorize(manage.OpUserCreate); err != nil {
+		return err
 	}
-	f := &userForm{Active: true, DefaultMID: rq.user.DefaultMID}
+	f := &userForm{Active: true, DefaultMID: rq.actor.MID()}
 	return h.renderUserForm(rq, &view{}, f)
 }
 
@@ -101,11 +103,14 @@ func (h *Handler) renderUserForm(rq *request, v *view, f *userForm) error {
 	if f.BUs, err = h.buChoices(rq); err != nil {
 		return err
 	}
-	if f.Roles, err = h.roleChoices(rq); err != nil {
+	if f.Roles, err = h.roleChoices(rq, f); err != nil {
 		return err
 	}
-	st, err := h.Manage.Store().Settings(rq.ctx, rq.user.EnterpriseMID)
-	f.Legacy = err == nil && st.PermissionModel == fuelgate.ModelLegacy || f.WebServices
+	model, err := h.Manage.PermissionModel(rq.ctx, rq.actor)
+	if err != nil {
+		return err
+	}
+	f.Legacy = model == fuelgate.ModelLegacy || f.WebServices
 	v.Nav, v.Data = "users", f
 	v.Title = "New user"
 	if f.User != nil {
@@ -154,7 +159,11 @@ func (h *Handler) user(rq *request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderUserForm(rq, &view{Notice: notice(rq)}, userFormOf(u))
+	f := userFormOf(u)
+	if f.Apps, err = h.userApps(rq, u); err != nil {
+		return err
+	}
+	return h.renderUserForm(rq, &view{Notice: notice(rq)}, f)
 }
 
 func userFormOf(u *fuelgate.User) *userForm {
@@ -222,47 +231,42 @@ func (h *Handler) updateUser(rq *request) error {
 	return rq.redirect(self + "?ok=" + ok)
 }
 
-// roleChoices lists the roles a user can be given; without the permission
-// to view roles, only the system roles are offered.
-func (h *Handler) roleChoices(rq *request) ([]*fuelgate.Role, error) {
-	roles, err := h.Manage.Roles(rq.ctx, rq.actor, rq.user.EnterpriseMID)
-	if fuelgate.ErrorCode(err) == fuelgate.EPERMISSION {
-		for i := range fuelgate.SystemRoles {
-			r := fuelgate.SystemRoles[i]
-			roles = append(roles, &r)
-		}
-		return roles, nil
+// roleChoices lists the roles the form offers: those the signed-in user may
+// give (manage decides), plus the roles the edited user has already, so that
+// saving the form keeps them.
+func (h *Handler) roleChoices(rq *request, f *userForm) ([]*fuelgate.Role, error) {
+	if !rq.actor.Allows(manage.OpUserUpdate) {
+		return nil, nil
 	}
-	return roles, err
+	roles, err := h.Manage.GrantableRoles(rq.ctx, rq.actor, rq.actor.EnterpriseMID())
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range f.RoleIDs {
+		if slices.IndexFunc(roles, func(r *fuelgate.Role) bool { return r.ID == id }) >= 0 {
+			continue
+		}
+		if all, err := h.Manage.RoleNames(rq.ctx, rq.actor, rq.actor.EnterpriseMID()); err == nil && all[id] != nil {
+			roles = append(roles, all[id])
+		}
+	}
+	return roles, nil
 }
 
 // roleNames maps role IDs of the enterprise to their names, for lists.
 func (h *Handler) roleNames(rq *request) (map[string]string, error) {
-	names := map[string]string{}
-	for _, r := range fuelgate.SystemRoles {
-		names[r.ID] = r.Name
-	}
-	custom, err := h.Manage.Store().Roles(rq.ctx, rq.user.EnterpriseMID)
+	roles, err := h.Manage.RoleNames(rq.ctx, rq.actor, rq.actor.EnterpriseMID())
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range custom {
-		names[r.ID] = r.Name
+	names := make(map[string]string, len(roles))
+	for id, r := range roles {
+		names[id] = r.Name
 	}
 	return names, nil
 }
 
-// buChoices lists the BUs a form may offer: the enterprise's, or without the
-// permission to view BUs, the signed-in user's own.
+// buChoices lists the BUs a form may offer: those the signed-in user reaches.
 func (h *Handler) buChoices(rq *request) ([]*fuelgate.Account, error) {
-	bus, err := h.Manage.BusinessUnits(rq.ctx, rq.actor)
-	if fuelgate.ErrorCode(err) != fuelgate.EPERMISSION {
-		return bus, err
-	}
-	for _, mid := range rq.user.MIDs {
-		if a, err := h.Manage.Store().Account(rq.ctx, mid); err == nil {
-			bus = append(bus, a)
-		}
-	}
-	return bus, nil
+	return h.Manage.BusinessUnits(rq.ctx, rq.actor)
 }

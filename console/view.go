@@ -16,9 +16,9 @@ import (
 // view is what every template gets.
 type view struct {
 	Title  string
-	Nav    string // the highlighted navigation entry
-	Status int    // HTTP status (default 200)
-	User   *fuelgate.User
+	Nav    string        // the highlighted navigation entry
+	Status int           // HTTP status (default 200)
+	User   *manage.Actor // the signed-in user, nil on the sign-in and error pages without a session
 	CSRF   string
 	Can    caps
 	Notice string // a success message
@@ -39,18 +39,18 @@ type caps struct {
 	AuditView              bool
 }
 
+// capsOf asks manage which operations a's permissions allow.
 func capsOf(a *manage.Actor) caps {
 	if a == nil {
 		return caps{}
 	}
 	return caps{
-		BUView: a.Can(fuelgate.PermBusinessUnitsView), BUManage: a.Can(fuelgate.PermBusinessUnitsManage),
-		UsersView: a.Can(fuelgate.PermUsersView), UsersManage: a.Can(fuelgate.PermUsersManage),
-		RolesView: a.Can(fuelgate.PermRolesView), RolesManage: a.Can(fuelgate.PermRolesManage),
-		PackagesView:  a.Can(fuelgate.PermPackageView) || a.Can(fuelgate.PermPackageAdminister),
-		PackagesAdmin: a.Can(fuelgate.PermPackageAdminister),
-		SettingsView:  a.Can(fuelgate.PermSecuritySettingsView), SettingsManage: a.Can(fuelgate.PermSecuritySettingsAdmin),
-		AuditView: a.Can(fuelgate.PermAuditView),
+		BUView: a.Allows(manage.OpBusinessUnitRead), BUManage: a.Allows(manage.OpBusinessUnitUpdate),
+		UsersView: a.Allows(manage.OpUserRead), UsersManage: a.Allows(manage.OpUserUpdate),
+		RolesView: a.Allows(manage.OpRoleRead), RolesManage: a.Allows(manage.OpRoleUpdate),
+		PackagesView: a.Allows(manage.OpPackageRead), PackagesAdmin: a.Allows(manage.OpPackageUpdate),
+		SettingsView: a.Allows(manage.OpSettingsRead), SettingsManage: a.Allows(manage.OpSettingsUpdate),
+		AuditView: a.Allows(manage.OpAuditRead),
 	}
 }
 
@@ -106,11 +106,19 @@ type buOptions struct {
 	Selected int64
 }
 
+// appGrantsArg is the argument of the "app-grants" template.
+type appGrantsArg struct {
+	View *view
+	Apps *appsData
+}
+
 // pageTemplate is one page parsed together with the layout.
 type pageTemplate = template.Template
 
 var funcs = template.FuncMap{
-	"perm": fuelgate.DisplayPermission,
+	"perm":        fuelgate.DisplayPermission,
+	"integration": integrationName,
+	"appgrants":   func(v *view, d *appsData) appGrantsArg { return appGrantsArg{View: v, Apps: d} },
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
@@ -145,6 +153,17 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+}
+
+// integrationName is how the console names an integration type (SFMC's names).
+func integrationName(t fuelgate.IntegrationType) string {
+	switch t {
+	case fuelgate.IntegrationWebApp:
+		return "Web App"
+	case fuelgate.IntegrationPublicApp:
+		return "Public App"
+	}
+	return "Server-to-Server"
 }
 
 func mustParsePages() map[string]*pageTemplate {

@@ -16,71 +16,122 @@ import (
 // the server's request limits: a Retrieve page holds up to 2500 objects.
 var responseLimits = soap.Limits{MaxDepth: 64, MaxElements: 4 << 20, MaxText: 4 << 20}
 
-// Client calls the SFMC SOAP API of one business unit. It is safe for
-// concurrent use; clients for other business units come from ForAccount.
-type Client struct {
-	cfg       Config
-	pool      *pool          // nil in API-user mode
-	src       *CachedSource  // nil in API-user mode
-	endpoints *endpointCache // legacy discovery, shared by the family
-	mid       int64
+// ClientOptions are a Client's HTTP settings. The zero value is ready to
+// use.
+type ClientOptions struct {
+	// HTTPClient sends the SOAP requests. Nil means a client of its own with
+	// DefaultHTTPTimeout (never http.DefaultClient).
+	HTTPClient *http.Client
+	// SOAPEndpoint is the SOAP URL. A token client uses the token's
+	// SOAPInstanceURL + "Service.asmx" when it is empty; a UsernameToken
+	// client requires it.
+	SOAPEndpoint string
+	// UserAgent is sent on every request (DefaultUserAgent when empty).
+	UserAgent string
+	// MaxResponseBytes caps one response body (DefaultMaxResponseBytes
+	// when zero).
+	MaxResponseBytes int64
 }
 
-// NewClient returns a Client for cfg.AccountID. It reports a Config that
-// lacks a required field of its mode (wrapping ErrConfig).
-func NewClient(cfg Config) (*Client, error) {
-	if err := cfg.validate(); err != nil {
+// withDefaults fills the zero fields.
+func (o ClientOptions) withDefaults() ClientOptions {
+	o.HTTPClient = orDefaultHTTP(o.HTTPClient)
+	o.UserAgent = orDefault(o.UserAgent, DefaultUserAgent)
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	return o
+}
+
+// Client calls the SFMC SOAP API. It is safe for concurrent use.
+type Client struct {
+	opts ClientOptions
+	src  TokenSource    // token clients
+	user *UsernameToken // UsernameToken clients
+}
+
+// NewClient returns a client whose calls carry a token from src in the
+// fueloauth header: ClientCredentials.TokenSource for an installed
+// package, LegacyPackage.TokenSource for a legacy one, or any TokenSource.
+//
+// When the service refuses a token (a Security fault or HTTP 401) and src
+// has a method Invalidate(*Token) (CachedSource and AccountSource do), the
+// client invalidates the token and sends the call once more with a new
+// one. Without such a method the fault is returned: src would hand out the
+// same token again.
+//
+// Configuration errors of fuel's own sources (a missing ClientSecret …)
+// are reported by the first call.
+func NewClient(src TokenSource, opts ClientOptions) (*Client, error) {
+	if src == nil {
+		return nil, configError("NewClient: nil TokenSource")
+	}
+	return &Client{opts: opts.withDefaults(), src: src}, nil
+}
+
+// NewUserClient returns a client whose calls carry a WS-Security
+// UsernameToken built from user, sent to opts.SOAPEndpoint (required). A
+// refused call is not retried: the same credentials would fail again.
+func NewUserClient(user UsernameToken, opts ClientOptions) (*Client, error) {
+	if err := user.validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
-	c := &Client{cfg: cfg, endpoints: &endpointCache{}, mid: cfg.AccountID}
-	if !cfg.userMode() {
-		c.pool = newPool(cfg)
-		c.src = c.pool.source(cfg.AccountID)
+	if err := missing("SOAPEndpoint", opts.SOAPEndpoint); err != nil {
+		return nil, err
 	}
-	return c, nil
+	return &Client{opts: opts.withDefaults(), user: &user}, nil
 }
 
-// ForAccount returns a client for business unit mid that shares the
-// credentials, the HTTP client and the token caches of c (one token per
-// MID). In API-user mode the user's default business unit decides where
-// calls run, so the returned client differs from c only in AccountID; in
-// legacy mode every MID shares the package's one token.
-func (c *Client) ForAccount(mid int64) *Client {
+// ForAccount returns a client for business unit mid that shares c's
+// options and the credentials and per-MID token caches of c's
+// *AccountSource (one token per MID). Other credentials cannot choose a
+// business unit: legacy tokens act in the package's BU, a UsernameToken in
+// the user's default BU, other sources in the BU of their tokens. For them
+// ForAccount returns an error wrapping ErrConfig.
+func (c *Client) ForAccount(mid int64) (*Client, error) {
+	as, ok := c.src.(*AccountSource)
+	if !ok {
+		return nil, configError(fmt.Sprintf("ForAccount(%d): the client's credentials (%s) do not choose a business unit; "+
+			"only a ClientCredentials source does", mid, c.credentialKind()))
+	}
 	n := *c
-	n.mid = mid
-	if c.pool != nil {
-		n.src = c.pool.source(mid)
-	}
-	return &n
+	n.src = as.ForAccount(mid)
+	return &n, nil
 }
 
-// AccountID returns the MID the client was made for.
-func (c *Client) AccountID() int64 { return c.mid }
+// credentialKind names c's credentials in errors.
+func (c *Client) credentialKind() string {
+	if c.user != nil {
+		return "UsernameToken"
+	}
+	return fmt.Sprintf("%T", c.src)
+}
 
-// TokenSource returns the client's token cache, or nil in API-user mode.
-func (c *Client) TokenSource() *CachedSource { return c.src }
+// TokenSource returns the client's token source, or nil for a
+// UsernameToken client.
+func (c *Client) TokenSource() TokenSource { return c.src }
 
 // Call sends one SOAP request: action is the operation ("Retrieve") sent as
 // SOAPAction, request the Body payload (its empty namespace becomes the
 // partnerAPI namespace). It returns the Body payload of the answer.
 //
 // A Security fault (or an HTTP 401) on a token-authenticated call drops the
-// token, fetches a new one and sends the request once more; a second failure
-// is returned. Errors are *Fault, *HTTPError, *AuthError or transport
-// errors.
+// token, fetches a new one and sends the request once more (see
+// NewClient); a second failure is returned. Errors are *Fault, *HTTPError,
+// *AuthError or transport errors.
 func (c *Client) Call(ctx context.Context, action string, request *soap.Element) (*soap.Element, error) {
 	if request == nil {
 		return nil, errors.New("fuel: Call: nil request")
 	}
+	inv, canRetry := c.src.(interface{ Invalidate(*Token) })
 	for attempt := 0; ; attempt++ {
 		hdr, tok, endpoint, err := c.credentials(ctx)
 		if err != nil {
 			return nil, err
 		}
 		body, err := c.post(ctx, endpoint, action, hdr, request, tok)
-		if attempt == 0 && tok != nil && rejected(err) {
-			c.src.Invalidate(tok)
+		if attempt == 0 && canRetry && tok != nil && rejected(err) {
+			inv.Invalidate(tok)
 			continue
 		}
 		return body, err
@@ -98,31 +149,29 @@ func rejected(err error) bool {
 }
 
 // credentials returns the SOAP header and endpoint of one attempt, and the
-// token used (nil in API-user mode).
+// token used (nil for a UsernameToken client).
 func (c *Client) credentials(ctx context.Context) (soap.RequestHeader, *Token, string, error) {
-	if c.src == nil {
-		ut, err := c.usernameToken()
-		return soap.RequestHeader{UsernameToken: ut}, nil, c.cfg.SOAPEndpoint, err
+	if c.user != nil {
+		ut, err := c.user.header()
+		return soap.RequestHeader{UsernameToken: ut}, nil, c.opts.SOAPEndpoint, err
 	}
 	tok, err := c.src.Token(ctx)
 	if err != nil {
 		return soap.RequestHeader{}, nil, "", err
 	}
-	endpoint, err := c.endpoint(ctx, tok)
+	endpoint, err := c.endpoint(tok)
 	return soap.RequestHeader{FuelOAuth: tok.AccessToken}, tok, endpoint, err
 }
 
 // endpoint returns the SOAP URL for tok.
-func (c *Client) endpoint(ctx context.Context, tok *Token) (string, error) {
+func (c *Client) endpoint(tok *Token) (string, error) {
 	switch {
-	case c.cfg.SOAPEndpoint != "":
-		return c.cfg.SOAPEndpoint, nil
+	case c.opts.SOAPEndpoint != "":
+		return c.opts.SOAPEndpoint, nil
 	case tok.SOAPInstanceURL != "":
 		return joinURL(tok.SOAPInstanceURL, "Service.asmx"), nil
-	case c.cfg.Legacy:
-		return c.pool.legacyEndpoint(ctx, c.endpoints, tok)
 	}
-	return "", errors.New("fuel: token answer has no soap_instance_url and Config.SOAPEndpoint is empty")
+	return "", errors.New("fuel: the token has no SOAPInstanceURL and ClientOptions.SOAPEndpoint is empty")
 }
 
 // post sends one envelope and interprets the answer.
@@ -138,18 +187,18 @@ func (c *Client) post(ctx context.Context, endpoint, action string, hdr soap.Req
 	req.Header.Set("Content-Type", soap.V11.ContentType())
 	req.Header.Set("SOAPAction", action)
 	req.Header.Set("Accept", "text/xml")
-	req.Header.Set("User-Agent", c.cfg.userAgent())
-	resp, err := c.cfg.HTTPClient.Do(req)
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("fuel: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.maxBytes()+1))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("fuel: %s: reading answer: %w", action, err)
 	}
-	if int64(len(raw)) > c.cfg.maxBytes() {
-		return nil, fmt.Errorf("fuel: %s: answer larger than %d bytes", action, c.cfg.maxBytes())
+	if int64(len(raw)) > c.opts.MaxResponseBytes {
+		return nil, fmt.Errorf("fuel: %s: answer larger than %d bytes", action, c.opts.MaxResponseBytes)
 	}
 	return c.interpret(action, resp.StatusCode, raw, tok)
 }
@@ -170,14 +219,15 @@ func (c *Client) interpret(action string, status int, raw []byte, tok *Token) (*
 	return env.Body, nil
 }
 
-// secrets lists what must never appear in an error.
+// secrets lists what the request carried, which must never appear in an
+// error.
 func (c *Client) secrets(tok *Token) []string {
-	s := []string{c.cfg.ClientSecret}
-	if c.cfg.Password != "" {
-		s = append(s, c.cfg.Password)
+	var s []string
+	if c.user != nil {
+		s = append(s, c.user.Password)
 	}
 	if tok != nil {
-		s = append(s, tok.AccessToken, tok.LegacyToken)
+		s = append(s, tok.AccessToken, tok.LegacyToken, tok.RefreshToken)
 	}
 	return s
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fuelgate/fuelgate/fuel"
 	"github.com/fuelgate/fuelgate/soap"
@@ -15,7 +14,8 @@ import (
 
 func newClient(t *testing.T, f *fakeSFMC) *fuel.Client {
 	t.Helper()
-	c, err := fuel.NewClient(fuel.Config{AuthBaseURL: f.URL(), ClientID: "cid", ClientSecret: "client-secret-1"})
+	src := fuel.ClientCredentials{AuthBaseURL: f.URL(), ClientID: "cid", ClientSecret: "client-secret-1"}.TokenSource()
+	c, err := fuel.NewClient(src, fuel.ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,23 +96,27 @@ func TestSecurityFaultRetriesOnce(t *testing.T) {
 	}
 }
 
+// TestSOAPContextCancel cancels a call while its request is on the wire:
+// the call returns context.Canceled, the request is aborted (the handler,
+// which never answers, sees its request context end) and not retried.
 func TestSOAPContextCancel(t *testing.T) {
 	f := newFake(t)
-	entered := make(chan struct{})
+	entered, aborted := make(chan struct{}), make(chan struct{})
 	f.SOAP = func(w http.ResponseWriter, r *http.Request, _ *soap.Envelope) {
 		close(entered)
 		<-r.Context().Done()
+		close(aborted)
 	}
 	c := newClient(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-entered; cancel() }()
-	start := time.Now()
 	_, err := c.Retrieve(ctx, fuel.RetrieveRequest{ObjectType: "Role"})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Retrieve returned after %v, want promptly", d)
+	<-aborted
+	if n := len(f.soapRequests()); n != 1 {
+		t.Errorf("SOAP requests = %d, want 1", n)
 	}
 }
 
@@ -333,15 +337,15 @@ func TestHTTPErrorNeverShowsToken(t *testing.T) {
 	f := newFake(t)
 	f.SOAP = func(w http.ResponseWriter, _ *http.Request, env *soap.Envelope) {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "upstream said no to token %s and secret client-secret-1", env.Header.FuelOAuth)
+		fmt.Fprintf(w, "upstream said no to token %s", env.Header.FuelOAuth)
 	}
 	_, err := newClient(t, f).Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "Role"})
 	var he *fuel.HTTPError
 	if !errors.As(err, &he) || he.StatusCode != 503 {
 		t.Fatalf("err = %v, want *fuel.HTTPError 503", err)
 	}
-	if s := err.Error(); strings.Contains(s, "tok1-mid0") || strings.Contains(s, "client-secret-1") || !strings.Contains(s, "upstream said no") {
-		t.Errorf("error %q: want the excerpt without token or secret", s)
+	if s := err.Error(); strings.Contains(s, "tok1-mid0") || !strings.Contains(s, "upstream said no to token [redacted]") {
+		t.Errorf("error %q: want the excerpt without the token", s)
 	}
 }
 
@@ -373,7 +377,8 @@ func TestUsernameToken(t *testing.T) {
 				}
 				respond(w, soap.NewElement("RetrieveResponseMsg", soap.TextElement("OverallStatus", "OK")))
 			}
-			c, err := fuel.NewClient(fuel.Config{Username: "api_user", Password: pw, Digest: tt.digest, SOAPEndpoint: f.srv.URL + "/Service.asmx"})
+			c, err := fuel.NewUserClient(fuel.UsernameToken{Username: "api_user", Password: pw, Digest: tt.digest},
+				fuel.ClientOptions{SOAPEndpoint: f.srv.URL + "/Service.asmx"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -397,8 +402,11 @@ func TestUsernameTokenFaultNotRetried(t *testing.T) {
 	f.SOAP = func(w http.ResponseWriter, _ *http.Request, _ *soap.Envelope) {
 		fault(w, soap.SecurityFault("Login failed", ""))
 	}
-	c, _ := fuel.NewClient(fuel.Config{Username: "u", Password: "wrong", SOAPEndpoint: f.srv.URL + "/Service.asmx"})
-	_, err := c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "Role"})
+	c, err := fuel.NewUserClient(fuel.UsernameToken{Username: "u", Password: "wrong"}, fuel.ClientOptions{SOAPEndpoint: f.srv.URL + "/Service.asmx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "Role"})
 	var fe *fuel.Fault
 	if !errors.As(err, &fe) || !fe.IsSecurity() {
 		t.Fatalf("err = %v, want a Security fault", err)
@@ -413,7 +421,11 @@ func TestClientForAccount(t *testing.T) {
 	c := newClient(t, f)
 	ctx := context.Background()
 	for _, mid := range []int64{0, 5, 6, 5} {
-		if _, err := c.ForAccount(mid).Retrieve(ctx, fuel.RetrieveRequest{ObjectType: "Role"}); err != nil {
+		bu, err := c.ForAccount(mid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bu.Retrieve(ctx, fuel.RetrieveRequest{ObjectType: "Role"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -426,5 +438,61 @@ func TestClientForAccount(t *testing.T) {
 	}
 	if got := f.tokenRequests(); got != 3 {
 		t.Errorf("token requests = %d, want 3", got)
+	}
+}
+
+// TestStaticTokenClient: a client over a StaticTokenSource sends the given
+// token to ClientOptions.SOAPEndpoint or the token's SOAPInstanceURL, does
+// not retry a refused call (the source would hand out the same token), and
+// cannot switch business units.
+func TestStaticTokenClient(t *testing.T) {
+	f := newFake(t)
+	f.SOAP = func(w http.ResponseWriter, _ *http.Request, env *soap.Envelope) {
+		if env.Header.FuelOAuth != "given" {
+			fault(w, soap.SecurityFault(soap.FaultTokenExpired, ""))
+			return
+		}
+		respond(w, soap.NewElement("RetrieveResponseMsg", soap.TextElement("OverallStatus", "OK")))
+	}
+	ctx := context.Background()
+	req := fuel.RetrieveRequest{ObjectType: "Role"}
+	for _, tc := range []struct {
+		name string
+		tok  *fuel.Token
+		opts fuel.ClientOptions
+	}{
+		{"instance URL", &fuel.Token{AccessToken: "given", SOAPInstanceURL: f.URL()}, fuel.ClientOptions{}},
+		{"endpoint option", &fuel.Token{AccessToken: "given"}, fuel.ClientOptions{SOAPEndpoint: f.srv.URL + "/Service.asmx"}},
+	} {
+		c, err := fuel.NewClient(fuel.StaticTokenSource(tc.tok), tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Retrieve(ctx, req); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+
+	c, _ := fuel.NewClient(fuel.StaticTokenSource(&fuel.Token{AccessToken: "refused", SOAPInstanceURL: f.URL()}), fuel.ClientOptions{})
+	before := len(f.soapRequests())
+	_, err := c.Retrieve(ctx, req)
+	var fe *fuel.Fault
+	if !errors.As(err, &fe) || !fe.TokenExpired() {
+		t.Errorf("err = %v, want the Token Expired fault", err)
+	}
+	if n := len(f.soapRequests()) - before; n != 1 {
+		t.Errorf("%d SOAP requests, want 1 (no retry with the same token)", n)
+	}
+
+	c, _ = fuel.NewClient(fuel.StaticTokenSource(&fuel.Token{AccessToken: "given"}), fuel.ClientOptions{})
+	if _, err := c.Retrieve(ctx, req); err == nil || !strings.Contains(err.Error(), "SOAPInstanceURL") {
+		t.Errorf("token without SOAPInstanceURL and no endpoint: err = %v, want an error naming SOAPInstanceURL", err)
+	}
+	if _, err := c.ForAccount(5); !errors.Is(err, fuel.ErrConfig) {
+		t.Errorf("ForAccount on a static source: err = %v, want ErrConfig", err)
+	}
+	uc, _ := fuel.NewUserClient(fuel.UsernameToken{Username: "u", Password: "p"}, fuel.ClientOptions{SOAPEndpoint: f.srv.URL + "/Service.asmx"})
+	if _, err := uc.ForAccount(5); !errors.Is(err, fuel.ErrConfig) {
+		t.Errorf("ForAccount on a UsernameToken client: err = %v, want ErrConfig", err)
 	}
 }

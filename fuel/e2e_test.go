@@ -1,164 +1,277 @@
 package fuel_test
 
+// The end-to-end harness: the SDK against a real fuelgate (internal/fgtest:
+// the real server on a temporary SQLite file, on a loopback port). Every
+// request passes through a recording http.RoundTripper (wire), so the tests
+// count what really went over HTTP, and may rewrite or stall a request. The
+// SDK's clock is frozen and moves only when a test advances it.
+
 import (
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
+	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/fuelgate/fuelgate/fuel"
-	"github.com/fuelgate/fuelgate/internal/secret"
-	"github.com/fuelgate/fuelgate/manage"
-	"github.com/fuelgate/fuelgate/server"
-	"github.com/fuelgate/fuelgate/sqlite"
+	"github.com/fuelgate/fuelgate/internal/fgtest"
 )
 
-// liveServer runs a real fuelgate on SQLite with the demo objects.
-func liveServer(t *testing.T) (*httptest.Server, *manage.Bootstrapped) {
-	t.Helper()
-	ts, boot, _ := liveServerClock(t)
-	return ts, boot
+// exchange is one HTTP round trip between the SDK and the real fuelgate.
+type exchange struct {
+	path      string
+	action    string    // SOAPAction of a SOAP request
+	accountID int64     // account_id of a /v2/token request (0: absent)
+	token     string    // fueloauth of a SOAP request
+	sent      time.Time // the SDK's clock when the request left
+	reqBody   string
+	status    int // 0 when the round trip failed
+	respBody  string
+	err       error
+
+	// From a successful /v2/token or /v1/requestToken answer.
+	issued    string
+	expiresIn time.Duration
 }
 
-// liveServerClock is liveServer with the server's clock offset settable.
-func liveServerClock(t *testing.T) (*httptest.Server, *manage.Bootstrapped, *atomic.Int64) {
-	t.Helper()
-	var offset atomic.Int64 // nanoseconds added to the server's clock
-	now := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "fuelgate.db"))
-	if err != nil {
-		t.Fatal(err)
+func (x exchange) isToken() bool { return x.path == "/v2/token" || x.path == "/v1/requestToken" }
+func (x exchange) isSOAP() bool  { return strings.EqualFold(x.path, "/Service.asmx") }
+
+// fault returns the faultstring of a SOAP fault answer, or "".
+func (x exchange) fault() string {
+	m := faultString.FindStringSubmatch(x.respBody)
+	if m == nil {
+		return ""
 	}
-	t.Cleanup(func() { _ = store.Close() })
-	keys := &secret.Keys{Pepper: secret.Bytes(32), EncryptionKey: secret.Bytes(32)}
-	var h http.Handler = http.NotFoundHandler()
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	srv, err := server.New(server.Config{Store: store, Keys: keys, PublicURL: "http://" + ts.Listener.Addr().String(),
-		SweepInterval: -1, Now: now, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h = srv.Handler
-	ts.Start()
-	t.Cleanup(ts.Close)
-	boot, err := srv.Manage.Bootstrap(context.Background(), "E2E Enterprise", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if boot.Demo == nil {
-		t.Fatal("Bootstrap created no demo objects")
-	}
-	return ts, boot, &offset
+	return m[1]
 }
 
-// skipWithoutSOAP skips while the fuelgate SOAP endpoint is not served yet
-// (404 for /Service.asmx).
-func skipWithoutSOAP(t *testing.T, ts *httptest.Server) {
-	t.Helper()
-	resp, err := http.Post(ts.URL+"/Service.asmx", "text/xml; charset=utf-8", strings.NewReader("<x/>"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound {
-		t.Skip("fuelgate answers 404 for /Service.asmx: SOAP endpoint not ready")
-	}
+var (
+	fuelOAuthHeader = regexp.MustCompile(`<fueloauth[^>]*>([^<]*)</fueloauth>`)
+	faultString     = regexp.MustCompile(`<faultstring>([^<]*)</faultstring>`)
+	overallStatus   = regexp.MustCompile(`<OverallStatus>([^<]*)</OverallStatus>`)
+)
+
+// hookFunc may replace the body of a request before it is sent: it returns
+// the reader to send and its length, or a nil reader to send body unchanged.
+type hookFunc func(ctx context.Context, x *exchange, body []byte) (io.Reader, int64)
+
+// wire is an http.RoundTripper in front of the real transport. It records
+// every exchange with the real server and lets a test rewrite or stall a
+// request.
+type wire struct {
+	next http.RoundTripper
+	now  func() time.Time // the SDK's clock
+
+	mu   sync.Mutex
+	log  []exchange
+	hook hookFunc
 }
 
-func TestE2EToken(t *testing.T) {
-	ts, boot := liveServer(t)
-	ctx := context.Background()
-	cfg := fuel.Config{AuthBaseURL: ts.URL + "/", ClientID: boot.Demo.ClientID, ClientSecret: boot.Demo.ClientSecret}
-	src := cfg.TokenSource()
-	tok, err := src.Token(ctx)
-	if err != nil {
-		t.Fatalf("Token: %v", err)
-	}
-	if tok.Lifetime <= 0 || tok.SOAPInstanceURL == "" || !strings.HasSuffix(tok.SOAPInstanceURL, "/") {
-		t.Errorf("token %v: want a lifetime and a soap_instance_url ending in /", tok)
-	}
-	if again, _ := src.Token(ctx); again != tok {
-		t.Error("second Token call fetched again, want the cached token")
-	}
-
-	cfg.ClientSecret = "wrong"
-	_, err = cfg.TokenSource().Token(ctx)
-	var ae *fuel.AuthError
-	if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized || ae.Code != "invalid_client" {
-		t.Errorf("wrong secret: err = %v, want a 401 invalid_client *fuel.AuthError", err)
-	}
+func (w *wire) setHook(h hookFunc) {
+	w.mu.Lock()
+	w.hook = h
+	w.mu.Unlock()
 }
 
-func TestE2ERetrieveBusinessUnits(t *testing.T) {
-	ts, boot := liveServer(t)
-	skipWithoutSOAP(t, ts)
-	c, err := fuel.NewClient(fuel.Config{AuthBaseURL: ts.URL, ClientID: boot.Demo.ClientID, ClientSecret: boot.Demo.ClientSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int
-	for obj, err := range c.RetrieveAll(context.Background(), fuel.RetrieveRequest{
-		ObjectType: "BusinessUnit", Properties: []string{"ID", "Name", "ParentID"}, QueryAllAccounts: true,
-	}) {
+func (w *wire) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		var err error
+		body, err = io.ReadAll(req.Body)
+		req.Body.Close()
 		if err != nil {
-			t.Fatalf("RetrieveAll: %v", err)
+			return nil, err
 		}
-		if _, err := fuel.BusinessUnitFromObject(obj); err != nil {
-			t.Errorf("BusinessUnit %v: %v", obj, err)
+	}
+	x := exchange{path: req.URL.Path, action: req.Header.Get("SOAPAction"), sent: w.now(), reqBody: string(body)}
+	if x.isToken() {
+		var tr struct {
+			AccountID int64 `json:"account_id"`
 		}
-		n++
+		_ = json.Unmarshal(body, &tr)
+		x.accountID = tr.AccountID
 	}
-	if n == 0 {
-		t.Error("no business units retrieved")
+	if m := fuelOAuthHeader.FindSubmatch(body); m != nil {
+		x.token = string(m[1])
 	}
+	w.mu.Lock()
+	hook := w.hook
+	i := len(w.log)
+	w.log = append(w.log, x) // recorded now: a request is counted even while in flight
+	w.mu.Unlock()
+
+	out := req.Clone(req.Context())
+	var send io.Reader = bytes.NewReader(body)
+	n := int64(len(body))
+	if hook != nil {
+		if r, l := hook(req.Context(), &x, body); r != nil {
+			send, n = r, l
+		}
+	}
+	out.Body, out.ContentLength, out.GetBody = io.NopCloser(send), n, nil
+
+	resp, err := w.next.RoundTrip(out)
+	if err == nil {
+		var raw []byte
+		raw, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			x.status, x.respBody = resp.StatusCode, string(raw)
+			resp.Body = io.NopCloser(bytes.NewReader(raw))
+		}
+	}
+	x.err = err
+	if x.isToken() && x.status == http.StatusOK {
+		var tr struct {
+			AccessToken string `json:"access_token"`
+			ExpiresIn   int64  `json:"expires_in"`
+			V1Token     string `json:"accessToken"`
+			V1ExpiresIn int64  `json:"expiresIn"`
+		}
+		if json.Unmarshal([]byte(x.respBody), &tr) == nil {
+			x.issued = tr.AccessToken + tr.V1Token
+			x.expiresIn = time.Duration(tr.ExpiresIn+tr.V1ExpiresIn) * time.Second
+		}
+	}
+	w.mu.Lock()
+	w.log[i] = x
+	w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
 }
 
-func TestE2EUsernameToken(t *testing.T) {
-	ts, boot := liveServer(t)
-	skipWithoutSOAP(t, ts)
-	for _, digest := range []bool{false, true} {
-		c, err := fuel.NewClient(fuel.Config{Username: boot.Demo.APIUsername, Password: boot.Demo.APIPassword, Digest: digest,
-			SOAPEndpoint: ts.URL + "/Service.asmx"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The demo API user is digest-capable: PasswordDigest must work too.
-		_, err = c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "BusinessUnit", Properties: []string{"ID"}})
-		if err != nil {
-			t.Errorf("digest=%v: Retrieve: %v", digest, err)
-		}
-	}
+// mark returns the number of exchanges so far, for since.
+func (w *wire) mark() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.log)
 }
 
-// TestE2ETokenExpiredRetry moves the server's clock past the token's
-// lifetime: the server answers Token Expired to a token the client still
-// trusts, and the client fetches a new one and retries once.
-func TestE2ETokenExpiredRetry(t *testing.T) {
-	ts, boot, offset := liveServerClock(t)
-	skipWithoutSOAP(t, ts)
-	c, err := fuel.NewClient(fuel.Config{AuthBaseURL: ts.URL, ClientID: boot.Demo.ClientID, ClientSecret: boot.Demo.ClientSecret})
+// since returns the exchanges from mark on.
+func (w *wire) since(mark int) []exchange {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]exchange(nil), w.log[mark:]...)
+}
+
+func tokenRequests(xs []exchange) []exchange { return filterExchanges(xs, exchange.isToken) }
+func soapRequests(xs []exchange) []exchange  { return filterExchanges(xs, exchange.isSOAP) }
+
+func filterExchanges(xs []exchange, keep func(exchange) bool) []exchange {
+	var out []exchange
+	for _, x := range xs {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func paths(xs []exchange) []string {
+	var out []string
+	for _, x := range xs {
+		out = append(out, x.path)
+	}
+	return out
+}
+
+// stall returns a body that sends its first bytes, closes stalled and then
+// blocks until ctx ends: the request is on the wire, mid-call, when stalled
+// is closed.
+func stall(ctx context.Context, body []byte, stalled chan<- struct{}) io.Reader {
+	head := min(len(body), 32)
+	return io.MultiReader(bytes.NewReader(body[:head]), &stallReader{ctx: ctx, stalled: stalled})
+}
+
+type stallReader struct {
+	ctx     context.Context
+	stalled chan<- struct{}
+	once    sync.Once
+}
+
+func (s *stallReader) Read([]byte) (int, error) {
+	s.once.Do(func() { close(s.stalled) })
+	<-s.ctx.Done()
+	return 0, s.ctx.Err()
+}
+
+// e2e is a real fuelgate (fgtest), the credentials of its test package
+// and client options whose requests pass through a wire, on sdkClock.
+type e2e struct {
+	env      *fgtest.Env
+	wire     *wire
+	sdkClock *fgtest.Clock
+	pkg      fuel.ClientCredentials // the test package
+	opts     fuel.ClientOptions
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	env := fgtest.New(t)
+	sdkClock := &fgtest.Clock{}
+	sdkClock.Set(time.Now())
+	w := &wire{next: http.DefaultTransport.(*http.Transport).Clone(), now: sdkClock.Now}
+	t.Cleanup(w.next.(*http.Transport).CloseIdleConnections)
+	hc := &http.Client{Transport: w}
+	return &e2e{env: env, wire: w, sdkClock: sdkClock, opts: fuel.ClientOptions{HTTPClient: hc}, pkg: fuel.ClientCredentials{
+		AuthBaseURL: env.URL + "/", ClientID: env.ClientID, ClientSecret: env.ClientSecret, HTTPClient: hc, Now: sdkClock.Now,
+	}}
+}
+
+// client returns a client over a new token source of cc (e.pkg when cc is
+// nil).
+func (e *e2e) client(t *testing.T, cc *fuel.ClientCredentials) *fuel.Client {
+	t.Helper()
+	if cc == nil {
+		cc = &e.pkg
+	}
+	return e.sourceClient(t, cc.TokenSource())
+}
+
+// sourceClient returns a client over src.
+func (e *e2e) sourceClient(t *testing.T, src fuel.TokenSource) *fuel.Client {
+	t.Helper()
+	c, err := fuel.NewClient(src, e.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	req := fuel.RetrieveRequest{ObjectType: "BusinessUnit", Properties: []string{"ID"}}
-	if _, err := c.Retrieve(ctx, req); err != nil {
-		t.Fatalf("first Retrieve: %v", err)
+	return c
+}
+
+// forAccount returns c's client for business unit mid.
+func forAccount(t *testing.T, c *fuel.Client, mid int64) *fuel.Client {
+	t.Helper()
+	bu, err := c.ForAccount(mid)
+	if err != nil {
+		t.Fatalf("ForAccount(%d): %v", mid, err)
 	}
-	old, _ := c.TokenSource().Token(ctx)
-	offset.Store(int64(time.Hour))
-	if _, err := c.Retrieve(ctx, req); err != nil {
-		t.Fatalf("Retrieve after the server's clock moved on: %v", err)
+	return bu
+}
+
+// userClient returns a UsernameToken client of api_user with password.
+func (e *e2e) userClient(t *testing.T, password string, digest bool) *fuel.Client {
+	t.Helper()
+	opts := e.opts
+	opts.SOAPEndpoint = e.env.URL + "/Service.asmx"
+	c, err := fuel.NewUserClient(fuel.UsernameToken{Username: e.env.APIUser.Username, Password: password, Digest: digest,
+		Now: e.sdkClock.Now}, opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if tok, _ := c.TokenSource().Token(ctx); tok == old {
-		t.Error("the expired token is still cached, want a new one")
-	}
+	return c
+}
+
+// packageCredentials returns the credentials of another package.
+func (e *e2e) packageCredentials(clientID, secret string) fuel.ClientCredentials {
+	cc := e.pkg
+	cc.ClientID, cc.ClientSecret = clientID, secret
+	return cc
 }

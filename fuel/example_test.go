@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/fuelgate/fuelgate/fuel"
 	"github.com/fuelgate/fuelgate/soap"
@@ -54,11 +55,12 @@ func Example() {
 	srv := exampleServer()
 	defer srv.Close()
 
-	c, err := fuel.NewClient(fuel.Config{
+	src := fuel.ClientCredentials{
 		AuthBaseURL:  srv.URL + "/", // https://SUBDOMAIN.auth.marketingcloudapis.com/
 		ClientID:     "CLIENT_ID",
 		ClientSecret: "CLIENT_SECRET",
-	})
+	}.TokenSource()
+	c, err := fuel.NewClient(src, fuel.ClientOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -85,11 +87,11 @@ func Example() {
 	// 100000003 BU 3
 }
 
-func ExampleConfig_TokenSource() {
+func ExampleClientCredentials_TokenSource() {
 	srv := exampleServer()
 	defer srv.Close()
 
-	src := fuel.Config{AuthBaseURL: srv.URL, ClientID: "CLIENT_ID", ClientSecret: "CLIENT_SECRET"}.TokenSource()
+	src := fuel.ClientCredentials{AuthBaseURL: srv.URL, ClientID: "CLIENT_ID", ClientSecret: "CLIENT_SECRET"}.TokenSource()
 	ctx := context.Background()
 	tok, err := src.Token(ctx)
 	if err != nil {
@@ -99,17 +101,99 @@ func ExampleConfig_TokenSource() {
 	fmt.Println(tok.AccessToken, tok.Lifetime, again == tok)
 
 	child := src.ForAccount(100000002) // another BU: its own cache, same credentials
-	fmt.Println(child.AccountID())
+	fmt.Println(child.AccountID(), child == src.ForAccount(100000002))
 	// Output:
 	// example-token 17m59s true
-	// 100000002
+	// 100000002 true
+}
+
+func ExampleClient_ForAccount() {
+	srv := exampleServer()
+	defer srv.Close()
+
+	c, _ := fuel.NewClient(fuel.ClientCredentials{AuthBaseURL: srv.URL, ClientID: "CLIENT_ID", ClientSecret: "CLIENT_SECRET"}.TokenSource(), fuel.ClientOptions{})
+	child, err := c.ForAccount(100000002) // one token per MID, one HTTP client
+	if err != nil {
+		panic(err)
+	}
+	page, err := child.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "BusinessUnit", Properties: []string{"ID"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Objects), page.OverallStatus)
+	// Output:
+	// 2 MoreDataAvailable
+}
+
+// tokenFunc adapts a function to fuel.TokenSource.
+type tokenFunc func(ctx context.Context) (*fuel.Token, error)
+
+func (f tokenFunc) Token(ctx context.Context) (*fuel.Token, error) { return f(ctx) }
+
+func ExampleReuseTokenSource() {
+	// Tokens fetched by another process, e.g. read from a secret store.
+	var reads int
+	shared := tokenFunc(func(ctx context.Context) (*fuel.Token, error) {
+		reads++
+		return &fuel.Token{AccessToken: "from-the-store", Expiry: time.Now().Add(20 * time.Minute)}, nil
+	})
+	src := fuel.ReuseTokenSource(nil, shared)
+	for range 3 {
+		tok, err := src.Token(context.Background())
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(tok.AccessToken)
+	}
+	fmt.Println("reads:", reads)
+	// Output:
+	// from-the-store
+	// from-the-store
+	// from-the-store
+	// reads: 1
+}
+
+func ExampleStaticTokenSource() {
+	srv := exampleServer()
+	defer srv.Close()
+
+	// A token obtained elsewhere; it is never refreshed.
+	tok := &fuel.Token{AccessToken: "example-token", SOAPInstanceURL: srv.URL + "/"}
+	c, _ := fuel.NewClient(fuel.StaticTokenSource(tok), fuel.ClientOptions{})
+	page, err := c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "BusinessUnit", Properties: []string{"ID"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Objects), page.OverallStatus)
+	// Output:
+	// 2 MoreDataAvailable
+}
+
+func ExampleNewUserClient() {
+	srv := exampleServer()
+	defer srv.Close()
+
+	c, err := fuel.NewUserClient(
+		fuel.UsernameToken{Username: "api_user", Password: "PASSWORD", Digest: true},
+		fuel.ClientOptions{SOAPEndpoint: srv.URL + "/Service.asmx"}, // https://SUBDOMAIN.soap.marketingcloudapis.com/Service.asmx
+	)
+	if err != nil {
+		panic(err)
+	}
+	page, err := c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "BusinessUnit", Properties: []string{"ID"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Objects), page.OverallStatus)
+	// Output:
+	// 2 MoreDataAvailable
 }
 
 func ExampleStatusError() {
 	srv := exampleServer()
 	defer srv.Close()
 
-	c, _ := fuel.NewClient(fuel.Config{AuthBaseURL: srv.URL, ClientID: "CLIENT_ID", ClientSecret: "CLIENT_SECRET"})
+	c, _ := fuel.NewClient(fuel.ClientCredentials{AuthBaseURL: srv.URL, ClientID: "CLIENT_ID", ClientSecret: "CLIENT_SECRET"}.TokenSource(), fuel.ClientOptions{})
 	_, err := c.Retrieve(context.Background(), fuel.RetrieveRequest{ObjectType: "DataExtension"})
 	var se *fuel.StatusError
 	if errors.As(err, &se) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -161,30 +160,5 @@ func (f *fakeSFMC) tokenBodies() []map[string]any {
 	return append([]map[string]any(nil), f.tokenBods...)
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now int64 // milliseconds since base
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return base.Add(time.Duration(c.now) * time.Millisecond)
-}
-
-func (c *clock) set(ms int64) {
-	c.mu.Lock()
-	c.now = ms
-	c.mu.Unlock()
-}
-
+// base is the frozen start of the test clocks.
 var base = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-
-// atoi parses a JSON number from a decoded body.
-func atoi(v any) int64 {
-	n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
-	return n
-}
-
-func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }

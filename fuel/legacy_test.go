@@ -3,9 +3,11 @@ package fuel_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -21,6 +23,7 @@ type legacyFake struct {
 	bodies   []map[string]string
 	queries  []string
 	discover int
+	soapURL  string // answered by the discovery ("": this server's Service.asmx)
 	soapToks []string
 }
 
@@ -47,7 +50,11 @@ func (l *legacyFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"legacyToken": fmt.Sprintf("legacy%d", l.n), "refreshToken": rt})
 	case "/platform/v1/endpoints/soap":
 		l.discover++
-		writeJSON(w, http.StatusOK, map[string]string{"url": "http://" + r.Host + "/Service.asmx"})
+		url := l.soapURL
+		if url == "" {
+			url = "http://" + r.Host + "/Service.asmx"
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"url": url})
 	case "/Service.asmx":
 		env, err := soap.Decode(r.Body, soap.HTTPInfo{}, soap.Limits{})
 		if err != nil {
@@ -65,11 +72,11 @@ func TestLegacyRefreshRotation(t *testing.T) {
 	l := &legacyFake{valid: map[string]bool{}}
 	srv := httptest.NewServer(l)
 	t.Cleanup(srv.Close)
-	c, err := fuel.NewClient(fuel.Config{AuthBaseURL: srv.URL + "/", ClientID: "cid", ClientSecret: "sec", Legacy: true, LegacyToken: true})
+	src := fuel.LegacyPackage{AuthBaseURL: srv.URL + "/", ClientID: "cid", ClientSecret: "sec", LegacyToken: true}.TokenSource()
+	c, err := fuel.NewClient(src, fuel.ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := c.TokenSource()
 	ctx := context.Background()
 	var toks []*fuel.Token
 	for i := range 3 {
@@ -101,11 +108,19 @@ func TestLegacyRefreshRotation(t *testing.T) {
 			t.Errorf("call %d: query %q body %v, want legacy=1, clientId cid, accessType offline", i, l.queries[i], l.bodies[i])
 		}
 	}
-	if toks[2].LegacyToken != "legacy3" {
-		t.Errorf("LegacyToken = %q, want legacy3", toks[2].LegacyToken)
+	if toks[2].LegacyToken != "legacy3" || toks[2].RefreshToken != "rt3" {
+		t.Errorf("LegacyToken %q, RefreshToken %q; want legacy3, rt3", toks[2].LegacyToken, toks[2].RefreshToken)
+	}
+	for i, tok := range toks {
+		if tok.SOAPInstanceURL != srv.URL+"/" {
+			t.Errorf("token %d SOAPInstanceURL = %q, want the discovered %s/", i, tok.SOAPInstanceURL, srv.URL)
+		}
+	}
+	if l.discover != 1 {
+		t.Errorf("%d discoveries for 5 tokens, want 1", l.discover)
 	}
 
-	// SOAP: endpoint discovered once, accessToken in fueloauth.
+	// SOAP: the accessToken in fueloauth, sent to the discovered endpoint.
 	for range 2 {
 		if _, err := c.Retrieve(ctx, fuel.RetrieveRequest{ObjectType: "Role"}); err != nil {
 			t.Fatal(err)
@@ -113,5 +128,20 @@ func TestLegacyRefreshRotation(t *testing.T) {
 	}
 	if l.discover != 1 || len(l.soapToks) != 2 || l.soapToks[0] != "v1tok4" {
 		t.Errorf("discoveries %d, SOAP tokens %v; want 1 discovery and v1tok4 in fueloauth", l.discover, l.soapToks)
+	}
+	if _, err := c.ForAccount(7); !errors.Is(err, fuel.ErrConfig) {
+		t.Errorf("ForAccount on a legacy client: err = %v, want ErrConfig (legacy tokens act in the package's BU)", err)
+	}
+}
+
+// TestLegacyDiscoveryNotSOAP: a discovered URL that is not a Service.asmx
+// endpoint is an error, not a guess.
+func TestLegacyDiscoveryNotSOAP(t *testing.T) {
+	l := &legacyFake{valid: map[string]bool{}, soapURL: "https://elsewhere.example/api"}
+	srv := httptest.NewServer(l)
+	t.Cleanup(srv.Close)
+	_, err := fuel.LegacyPackage{AuthBaseURL: srv.URL, ClientID: "cid", ClientSecret: "sec"}.TokenSource().Token(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "does not end in /Service.asmx") {
+		t.Errorf("err = %v, want a discovery error", err)
 	}
 }

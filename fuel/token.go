@@ -16,24 +16,30 @@ type Token struct {
 	AccessToken string
 	TokenType   string // "Bearer" for /v2/token
 	// Expiry is the receive time plus expires_in, on the client's clock.
+	// A zero Expiry never expires.
 	Expiry time.Time
 	// Lifetime is expires_in as received.
 	Lifetime time.Duration
 	// Scope is the granted scope, space-separated as sent.
 	Scope string
-	// SOAPInstanceURL and RESTInstanceURL are the tenant's endpoints (empty
-	// for legacy tokens).
+	// SOAPInstanceURL and RESTInstanceURL are the tenant's endpoints. A
+	// legacy token carries the SOAP URL found by endpoint discovery and no
+	// REST URL.
 	SOAPInstanceURL string
 	RESTInstanceURL string
 	// AccountID is the MID the token was requested for (0: the package's
 	// own BU).
 	AccountID int64
-	// LegacyToken is the v1 legacyToken (legacy mode with LegacyToken set).
+	// LegacyToken is the v1 legacyToken (LegacyPackage with LegacyToken
+	// set).
 	LegacyToken string
-
-	// refreshToken is the single-use v1 refresh token (legacy mode only; a
-	// refresh_token in a client_credentials answer is never kept).
-	refreshToken string
+	// RefreshToken is the single-use refresh token that came with the
+	// token: legacy packages, and web and public apps (each refresh returns
+	// a new one and retires the old). The source that fetched the token
+	// spends it on the next refresh; a legacy token refreshed elsewhere makes
+	// that refresh fall back to the client credentials. A refresh_token in a
+	// client_credentials answer is never kept.
+	RefreshToken string
 }
 
 // Scopes returns Scope split on spaces.
@@ -44,21 +50,16 @@ func (t *Token) Scopes() []string {
 	return strings.Fields(t.Scope)
 }
 
-// Expired reports whether the token has expired at now.
+// Expired reports whether the token has expired at now. A nil token or one
+// without an AccessToken counts as expired; a zero Expiry never expires.
 func (t *Token) Expired(now time.Time) bool {
-	return t == nil || t.AccessToken == "" || !now.Before(t.Expiry)
-}
-
-// refreshAt returns the instant from which t is no longer handed out:
-// Expiry minus the margin, the margin being capped at half the lifetime.
-func (t *Token) refreshAt(margin time.Duration) time.Time {
-	if t.Lifetime > 0 && margin > t.Lifetime/2 {
-		margin = t.Lifetime / 2
+	if t == nil || t.AccessToken == "" {
+		return true
 	}
-	return t.Expiry.Add(-margin)
+	return !t.Expiry.IsZero() && !now.Before(t.Expiry)
 }
 
-// String describes the token without revealing it.
+// String describes the token without revealing it or its refresh token.
 func (t *Token) String() string {
 	if t == nil {
 		return "fuel.Token(nil)"

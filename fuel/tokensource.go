@@ -5,81 +5,77 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"time"
 )
 
 // TokenSource hands out access tokens. Implementations must be safe for
-// concurrent use.
+// concurrent use. Unlike golang.org/x/oauth2, every call takes the context
+// of the operation that needs the token.
 type TokenSource interface {
 	Token(ctx context.Context) (*Token, error)
 }
 
-// fetchFunc obtains one new token for mid. *refresh is the single-use
-// legacy refresh token held (empty when none); the function replaces it
-// with the one to keep.
-type fetchFunc func(ctx context.Context, mid int64, refresh *string) (*Token, error)
-
-// pool holds one CachedSource per MID, all sharing one Config (credentials
-// and HTTP client).
-type pool struct {
-	cfg   Config
-	fetch fetchFunc
-	err   error // configuration error returned by every Token call
-
-	mu      sync.Mutex
-	sources map[int64]*CachedSource
+// StaticTokenSource returns a source that always returns t, never
+// refreshing it: when t expires, the service answers Token Expired. It suits
+// a token obtained elsewhere. A Client over it does not retry a refused call
+// (the same token would be refused again).
+func StaticTokenSource(t *Token) TokenSource {
+	return staticSource{t}
 }
 
-func newPool(cfg Config) *pool {
-	cfg = cfg.withDefaults()
-	p := &pool{cfg: cfg, sources: make(map[int64]*CachedSource)}
-	switch err := cfg.validate(); {
-	case err != nil:
-		p.err = err
-	case cfg.userMode():
-		p.err = configError("API-user mode (Username set) fetches no tokens")
-	case cfg.Legacy:
-		p.fetch = p.fetchLegacy
-	default:
-		p.fetch = p.fetchV2
+type staticSource struct{ t *Token }
+
+func (s staticSource) Token(ctx context.Context) (*Token, error) {
+	if s.t == nil {
+		return nil, configError("StaticTokenSource: nil token")
 	}
-	return p
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.t, nil
 }
 
-// source returns the cache for mid, creating it on first use. Legacy tokens
-// carry no account_id, so legacy mode keeps a single cache.
-func (p *pool) source(mid int64) *CachedSource {
-	if p.cfg.Legacy {
-		mid = p.cfg.AccountID
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s := p.sources[mid]
-	if s == nil {
-		s = &CachedSource{pool: p, mid: mid}
-		p.sources[mid] = s
-	}
-	return s
-}
-
-// CachedSource is the token cache of one business unit (MID). It hands out
-// a cached token until the refresh margin before its expiry, then fetches a
-// new one. Only one fetch runs at a time; concurrent callers wait for it,
-// each until its own context ends. When the last waiting caller gives up,
-// the fetch is cancelled.
+// ReuseTokenSource returns a source that hands out t, and after it tokens
+// from src, each until DefaultRefreshMargin before its expiry (at most half
+// the token's lifetime, so that short-lived tokens stay usable). A token
+// with a zero Expiry never expires. t may be nil. Wrapping a *CachedSource
+// does not nest caches: its underlying source is reused.
 //
-// A CachedSource is safe for concurrent use. Sources for other MIDs that
-// share its credentials and HTTP client come from ForAccount.
-type CachedSource struct {
-	pool *pool
-	mid  int64
-
-	mu      sync.Mutex
-	tok     *Token
-	fl      *flight
-	refresh string // legacy single-use refresh token
+// The clock is time.Now; sources made by ClientCredentials and
+// LegacyPackage use their own Now and RefreshMargin.
+func ReuseTokenSource(t *Token, src TokenSource) *CachedSource {
+	if c, ok := src.(*CachedSource); ok {
+		if t == nil {
+			return c
+		}
+		src = c.src
+	}
+	return newCachedSource(t, src, DefaultRefreshMargin, time.Now)
 }
 
-// flight is one token fetch in progress.
+// CachedSource caches the tokens of another source. It hands out a cached
+// token until the refresh margin before its expiry, then asks its source for
+// a new one. Only one request runs at a time; concurrent callers wait for
+// it, each until its own context ends. When the last waiting caller gives
+// up, the request is cancelled.
+//
+// If a refresh fails with a network error or an HTTP 5xx answer while the
+// cached token has not expired yet, that token is returned instead of the
+// error (the auth service has intermittent outages; the token still works).
+//
+// A CachedSource is safe for concurrent use.
+type CachedSource struct {
+	src    TokenSource
+	margin time.Duration // >= 0
+	now    func() time.Time
+
+	mu        sync.Mutex
+	tok       *Token
+	refreshAt time.Time // zero: tok never needs replacing
+	fl        *flight
+}
+
+// flight is one token request in progress.
 type flight struct {
 	done    chan struct{}
 	tok     *Token
@@ -88,39 +84,23 @@ type flight struct {
 	cancel  context.CancelFunc
 }
 
-// TokenSource returns a caching source for c.AccountID. Sources for other
-// MIDs come from its ForAccount method. Configuration errors are returned
-// by Token (wrapping ErrConfig).
-func (c Config) TokenSource() *CachedSource {
-	return newPool(c).source(c.AccountID)
-}
-
-// AccountID returns the MID this source fetches tokens for.
-func (s *CachedSource) AccountID() int64 { return s.mid }
-
-// ForAccount returns the source for another business unit. It shares the
-// credentials, the HTTP client and the per-MID caches with s: asking twice
-// for one MID gives the same source.
-func (s *CachedSource) ForAccount(mid int64) *CachedSource {
-	return s.pool.source(mid)
+func newCachedSource(t *Token, src TokenSource, margin time.Duration, now func() time.Time) *CachedSource {
+	s := &CachedSource{src: src, margin: max(margin, 0), now: now}
+	if t != nil {
+		s.keepLocked(t)
+	}
+	return s
 }
 
 // Token returns a token that is not within the refresh margin of its
-// expiry, fetching one when needed.
-//
-// If a refresh fails with a network error or an HTTP 5xx answer while the
-// cached token has not expired yet, that token is returned instead of the
-// error (the auth service has intermittent outages; the token still works).
+// expiry, asking the underlying source when needed.
 func (s *CachedSource) Token(ctx context.Context) (*Token, error) {
-	if s.pool.err != nil {
-		return nil, s.pool.err
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	margin := s.pool.cfg.margin()
 	s.mu.Lock()
-	if t := s.tok; t != nil && s.pool.cfg.now().Before(t.refreshAt(margin)) {
+	if s.freshLocked() {
+		t := s.tok
 		s.mu.Unlock()
 		return t, nil
 	}
@@ -149,20 +129,42 @@ func (s *CachedSource) Token(ctx context.Context) (*Token, error) {
 	}
 }
 
-// startLocked starts a fetch; s.mu is held. The fetch runs on a context
-// that keeps ctx's values but is cancelled only when every waiter has left.
+// freshLocked reports a cached token that may be handed out; s.mu is held.
+func (s *CachedSource) freshLocked() bool {
+	return s.tok != nil && (s.refreshAt.IsZero() || s.now().Before(s.refreshAt))
+}
+
+// keepLocked caches t and computes when it is to be replaced: Expiry minus
+// the margin, the margin capped at half the token's lifetime (Lifetime, or
+// the time left when Lifetime is zero). s.mu is held or s is unshared.
+func (s *CachedSource) keepLocked(t *Token) {
+	s.tok, s.refreshAt = t, time.Time{}
+	if t.Expiry.IsZero() {
+		return
+	}
+	life := t.Lifetime
+	if life <= 0 {
+		life = t.Expiry.Sub(s.now())
+	}
+	s.refreshAt = t.Expiry.Add(-min(s.margin, max(life/2, 0)))
+}
+
+// startLocked starts a request; s.mu is held. The request runs on a
+// context that keeps ctx's values but is cancelled only when every waiter
+// has left.
 func (s *CachedSource) startLocked(ctx context.Context) *flight {
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f := &flight{done: make(chan struct{}), cancel: cancel}
 	s.fl = f
-	refresh := s.refresh
 	go func() {
 		defer cancel()
-		tok, err := s.pool.fetch(fctx, s.mid, &refresh)
+		tok, err := s.src.Token(fctx)
+		if err == nil && (tok == nil || tok.AccessToken == "") {
+			err = errors.New("fuel: token source returned no token")
+		}
 		s.mu.Lock()
-		s.refresh = refresh
 		if err == nil {
-			s.tok = tok
+			s.keepLocked(tok)
 		}
 		if s.fl == f {
 			s.fl = nil
@@ -183,7 +185,7 @@ func (s *CachedSource) fallback(err error) (*Token, error) {
 	s.mu.Lock()
 	t := s.tok
 	s.mu.Unlock()
-	if t != nil && !t.Expired(s.pool.cfg.now()) {
+	if t != nil && !t.Expired(s.now()) {
 		return t, nil
 	}
 	return nil, err
@@ -199,14 +201,17 @@ func transient(err error) bool {
 	return errors.As(err, &ne) && !errors.Is(err, context.Canceled)
 }
 
-// Invalidate drops tok from the cache so that the next Token call fetches a
-// new one. It does nothing when the cache already holds another token (a
+// Invalidate drops tok from the cache so that the next Token call asks for
+// a new one. It does nothing when the cache already holds another token (a
 // concurrent caller refreshed it), so many callers reporting the same
 // rejected token cause one refresh. A nil tok drops whatever is cached.
+//
+// Client calls it when the service refuses a token (a Security fault or
+// HTTP 401), then retries once with a new token.
 func (s *CachedSource) Invalidate(tok *Token) {
 	s.mu.Lock()
 	if tok == nil || s.tok == tok {
-		s.tok = nil
+		s.tok, s.refreshAt = nil, time.Time{}
 	}
 	s.mu.Unlock()
 }

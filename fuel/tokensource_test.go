@@ -3,308 +3,304 @@ package fuel_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"strings"
+	"fmt"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/fuelgate/fuelgate/fuel"
 )
 
-func TestTokenRequestBody(t *testing.T) {
-	tests := []struct {
-		name     string
-		base     func(f *fakeSFMC) string
-		mid      int64
-		scopes   []string
-		wantMID  string // "" means absent
-		wantScop string // "" means absent
-	}{
-		{"trailing slash, no MID, no scope", (*fakeSFMC).URL, 0, nil, "", ""},
-		{"no trailing slash, MID as number", func(f *fakeSFMC) string { return f.srv.URL }, 100000001, nil, "100000001", ""},
-		{"scopes joined with spaces", (*fakeSFMC).URL, 7, []string{"email_read", "users_read"}, "7", "email_read users_read"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t)
-			src := fuel.Config{AuthBaseURL: tt.base(f), ClientID: "cid", ClientSecret: "sec", AccountID: tt.mid, Scopes: tt.scopes}.TokenSource()
-			tok, err := src.Token(context.Background())
-			if err != nil {
-				t.Fatalf("Token: %v", err)
-			}
-			if got, want := f.tokenPaths[0], "/v2/token"; got != want {
-				t.Errorf("path = %q, want %q", got, want)
-			}
-			b := f.tokenBodies()[0]
-			for k, want := range map[string]string{"grant_type": "client_credentials", "client_id": "cid", "client_secret": "sec"} {
-				if got, _ := b[k].(string); got != want {
-					t.Errorf("%s = %q, want %q", k, got, want)
-				}
-			}
-			mid, hasMID := b["account_id"]
-			if tt.wantMID == "" && hasMID {
-				t.Errorf("account_id = %v, want it omitted", mid)
-			}
-			if tt.wantMID != "" {
-				if _, isString := mid.(string); isString || atoi(mid) != tt.mid {
-					t.Errorf("account_id = %#v, want the number %s", mid, tt.wantMID)
-				}
-			}
-			scope, hasScope := b["scope"]
-			if tt.wantScop == "" && hasScope {
-				t.Errorf("scope = %v, want it omitted", scope)
-			}
-			if tt.wantScop != "" && scope != tt.wantScop {
-				t.Errorf("scope = %v, want %q", scope, tt.wantScop)
-			}
-			if got, want := tok.SOAPInstanceURL, f.URL(); got != want {
-				t.Errorf("SOAPInstanceURL = %q, want %q", got, want)
-			}
-			if tok.AccountID != tt.mid {
-				t.Errorf("AccountID = %d, want %d", tok.AccountID, tt.mid)
-			}
-			if s := tok.String(); strings.Contains(s, tok.AccessToken) {
-				t.Errorf("String() = %q reveals the token", s)
-			}
-		})
-	}
+// memSource is an in-memory TokenSource issuing "t1", "t2", … that expire
+// life after issue on the clock of the synctest bubble it runs in.
+type memSource struct {
+	life time.Duration
+
+	mu        sync.Mutex
+	requests  int
+	err       error         // returned instead of a token when set
+	gate      chan struct{} // when set, each request waits for it to close
+	cancelled int           // requests whose context ended while waiting
 }
 
-func TestTokenCached(t *testing.T) {
-	f := newFake(t)
-	src := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s"}.TokenSource()
-	ctx := context.Background()
-	first, err := src.Token(ctx)
+func (s *memSource) Token(ctx context.Context) (*fuel.Token, error) {
+	s.mu.Lock()
+	s.requests++
+	n, err, gate := s.requests, s.err, s.gate
+	s.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			s.mu.Lock()
+			s.cancelled++
+			s.mu.Unlock()
+			return nil, ctx.Err()
+		}
+	}
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	for range 5 {
-		tok, err := src.Token(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tok != first {
-			t.Fatalf("got token %v, want the cached %v", tok, first)
-		}
-	}
-	if got := f.tokenRequests(); got != 1 {
-		t.Errorf("token requests = %d, want 1", got)
-	}
+	return &fuel.Token{AccessToken: fmt.Sprintf("t%d", n), Expiry: time.Now().Add(s.life), Lifetime: s.life}, nil
 }
 
-func TestEarlyRefresh(t *testing.T) {
+func (s *memSource) set(f func(s *memSource)) {
+	s.mu.Lock()
+	f(s)
+	s.mu.Unlock()
+}
+
+func (s *memSource) counts() (requests, cancelled int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests, s.cancelled
+}
+
+func mustToken(t *testing.T, src fuel.TokenSource) *fuel.Token {
+	t.Helper()
+	tok, err := src.Token(context.Background())
+	if err != nil {
+		t.Fatalf("Token: %v", err)
+	}
+	return tok
+}
+
+// TestReuseMargin checks when ReuseTokenSource replaces a token: from the
+// default margin before expiry, or half the lifetime when that is shorter.
+// The bubble's fake clock moves only by time.Sleep.
+func TestReuseMargin(t *testing.T) {
 	tests := []struct {
 		name      string
-		expiresIn int
-		margin    time.Duration
-		at        int64 // milliseconds after the first token arrived
-		wantFetch bool  // a second token request
+		life      time.Duration
+		at        time.Duration // after the first token arrived
+		wantFetch bool
 	}{
-		{"default margin, well before", 1079, 0, 60_000, false},
-		{"default margin, 1 ms before the margin", 1079, 0, (1079-300)*1000 - 1, false},
-		{"default margin, at the margin", 1079, 0, (1079 - 300) * 1000, true},
-		{"default margin, just before expiry", 1079, 0, 1079*1000 - 1, true},
-		{"default margin, after expiry", 1079, 0, 5000 * 1000, true},
-		{"custom 60 s margin, inside old margin", 1079, time.Minute, (1079 - 300) * 1000, false},
-		{"custom 60 s margin, at the margin", 1079, time.Minute, (1079 - 60) * 1000, true},
-		{"5 s token uses half its life, before", 5, 0, 2499, false},
-		{"5 s token uses half its life, at", 5, 0, 2500, true},
-		{"negative margin means none, before expiry", 1079, -1, 1079*1000 - 1, false},
+		{"well before the margin", 1079 * time.Second, time.Minute, false},
+		{"1 ms before the margin", 1079 * time.Second, (1079-300)*time.Second - time.Millisecond, false},
+		{"at the margin", 1079 * time.Second, (1079 - 300) * time.Second, true},
+		{"after expiry", 1079 * time.Second, 2 * time.Hour, true},
+		{"5 s token uses half its life, before", 5 * time.Second, 2499 * time.Millisecond, false},
+		{"5 s token uses half its life, at", 5 * time.Second, 2500 * time.Millisecond, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t)
-			f.ExpiresIn = tt.expiresIn
-			clk := &clock{}
-			src := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s", RefreshMargin: tt.margin, Now: clk.Now}.TokenSource()
-			ctx := context.Background()
-			first, err := src.Token(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := base.Add(time.Duration(tt.expiresIn) * time.Second); !first.Expiry.Equal(want) {
-				t.Errorf("Expiry = %v, want receive time + expires_in = %v", first.Expiry, want)
-			}
-			clk.set(tt.at)
-			tok, err := src.Token(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotFetch := f.tokenRequests() == 2
-			if gotFetch != tt.wantFetch {
-				t.Errorf("refreshed = %v, want %v (token requests %d)", gotFetch, tt.wantFetch, f.tokenRequests())
-			}
-			if tok.Expired(clk.Now()) {
-				t.Errorf("handed out a token that expired at %v (now %v)", tok.Expiry, clk.Now())
-			}
+			synctest.Test(t, func(t *testing.T) {
+				src := &memSource{life: tt.life}
+				c := fuel.ReuseTokenSource(nil, src)
+				first := mustToken(t, c)
+				time.Sleep(tt.at)
+				tok := mustToken(t, c)
+				requests, _ := src.counts()
+				if got := requests == 2; got != tt.wantFetch {
+					t.Errorf("refreshed = %v, want %v", got, tt.wantFetch)
+				}
+				if (tok != first) != tt.wantFetch {
+					t.Errorf("handed out %v, first was %v", tok, first)
+				}
+			})
 		})
 	}
 }
 
-func TestConcurrentColdCacheOneRequest(t *testing.T) {
-	f := newFake(t)
-	release := make(chan struct{})
-	var entered sync.Once
-	inHandler := make(chan struct{})
-	f.Token = func(w http.ResponseWriter, r *http.Request, body map[string]any) {
-		entered.Do(func() { close(inHandler) })
-		<-release
-		f.issue(w, body)
-	}
-	src := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s"}.TokenSource()
-	const n = 200
-	var started, done sync.WaitGroup
-	toks := make([]*fuel.Token, n)
-	errs := make([]error, n)
-	for i := range n {
-		started.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			started.Done()
-			toks[i], errs[i] = src.Token(context.Background())
-		}()
-	}
-	started.Wait()
-	<-inHandler // the one fetch is running; every caller arrives during it or after
-	close(release)
-	done.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("caller %d: %v", i, errs[i])
+// TestReuseTokensWithoutLifetime: a token without Lifetime has its margin
+// capped at half the time it had left when cached; a zero Expiry never
+// expires.
+func TestReuseTokensWithoutLifetime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &memSource{}
+		start := &fuel.Token{AccessToken: "given", Expiry: time.Now().Add(10 * time.Second)}
+		c := fuel.ReuseTokenSource(start, src)
+		time.Sleep(5*time.Second - time.Millisecond)
+		if tok := mustToken(t, c); tok != start {
+			t.Errorf("before half its time: got %v, want the given token", tok)
 		}
-		if toks[i] != toks[0] {
-			t.Fatalf("caller %d got %v, want the shared %v", i, toks[i], toks[0])
+		time.Sleep(time.Millisecond)
+		if tok := mustToken(t, c); tok == start {
+			t.Error("at half its time: still the given token, want a new one")
 		}
-	}
-	if got := f.tokenRequests(); got != 1 {
-		t.Errorf("token requests = %d, want 1", got)
-	}
+
+		forever := fuel.ReuseTokenSource(&fuel.Token{AccessToken: "forever"}, src)
+		time.Sleep(1000 * time.Hour)
+		if tok := mustToken(t, forever); tok.AccessToken != "forever" {
+			t.Errorf("zero Expiry: got %v, want the token kept", tok)
+		}
+		if n, _ := src.counts(); n != 1 {
+			t.Errorf("%d requests, want 1", n)
+		}
+	})
 }
 
-func TestForAccountOneCachePerMID(t *testing.T) {
-	f := newFake(t)
-	root := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s", AccountID: 1}.TokenSource()
-	ctx := context.Background()
-	mids := []int64{1, 2, 3, 2, 1, 3, 2}
-	for _, mid := range mids {
-		src := root.ForAccount(mid)
-		if src.AccountID() != mid {
-			t.Fatalf("AccountID = %d, want %d", src.AccountID(), mid)
+// TestReuseDoesNotNest: wrapping a CachedSource reuses it when no token is
+// given and otherwise asks its underlying source, not its cache.
+func TestReuseDoesNotNest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		src := &memSource{life: time.Hour}
+		inner := fuel.ReuseTokenSource(nil, src)
+		if fuel.ReuseTokenSource(nil, inner) != inner {
+			t.Error("ReuseTokenSource(nil, c) wrapped c, want c itself")
 		}
-		tok, err := src.Token(ctx)
-		if err != nil {
-			t.Fatal(err)
+		cached := mustToken(t, inner) // t1, fresh in inner's cache
+		expired := &fuel.Token{AccessToken: "old", Expiry: time.Now().Add(-time.Second)}
+		outer := fuel.ReuseTokenSource(expired, inner)
+		tok := mustToken(t, outer)
+		if tok == cached || tok.AccessToken != "t2" {
+			t.Errorf("got %v, want a new token from the underlying source (t2), not inner's cached %v", tok, cached)
 		}
-		if tok.AccountID != mid || !strings.HasSuffix(tok.AccessToken, "-mid"+itoa(mid)) {
-			t.Errorf("MID %d got token %s for MID %d", mid, tok.AccessToken, tok.AccountID)
+	})
+}
+
+// TestReuseOneRequest: 200 callers on a cold cache wait for one request and
+// share its token.
+func TestReuseOneRequest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		src := &memSource{life: time.Hour, gate: gate}
+		c := fuel.ReuseTokenSource(nil, src)
+		const n = 200
+		toks := make([]*fuel.Token, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { toks[i], errs[i] = c.Token(context.Background()) })
 		}
+		synctest.Wait() // every caller is blocked: waiting for the one request
+		if requests, _ := src.counts(); requests != 1 {
+			t.Fatalf("%d requests with %d callers waiting, want 1", requests, n)
+		}
+		close(gate)
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil || toks[i] != toks[0] {
+				t.Fatalf("caller %d: %v, %v; want the shared %v", i, toks[i], errs[i], toks[0])
+			}
+		}
+		if requests, _ := src.counts(); requests != 1 {
+			t.Errorf("%d requests, want 1", requests)
+		}
+	})
+}
+
+// TestReuseCancel: a request outlives callers that give up while another
+// still waits, and is cancelled when the last one leaves.
+func TestReuseCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		src := &memSource{life: time.Hour, gate: gate}
+		c := fuel.ReuseTokenSource(nil, src)
+		ctx1, cancel1 := context.WithCancel(context.Background())
+		ctx2, cancel2 := context.WithCancel(context.Background())
+		errs := make(chan error, 2)
+		go func() { _, err := c.Token(ctx1); errs <- err }()
+		go func() { _, err := c.Token(ctx2); errs <- err }()
+		synctest.Wait()
+
+		cancel1()
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Fatalf("first caller: err = %v, want context.Canceled", err)
+		}
+		synctest.Wait()
+		if _, cancelled := src.counts(); cancelled != 0 {
+			t.Fatal("the request was cancelled while a caller still waited for it")
+		}
+		cancel2()
+		if err := <-errs; !errors.Is(err, context.Canceled) {
+			t.Fatalf("second caller: err = %v, want context.Canceled", err)
+		}
+		synctest.Wait()
+		if _, cancelled := src.counts(); cancelled != 1 {
+			t.Fatal("the request went on after its last caller left")
+		}
+
+		// A later caller starts afresh.
+		close(gate)
+		if tok := mustToken(t, c); tok.AccessToken != "t2" {
+			t.Errorf("after the cancelled request: %v, want t2 from a new request", tok)
+		}
+	})
+}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// TestReuseTransientFailure: a network error or a 5xx during a refresh
+// returns the cached token while it has not expired; a refusal (4xx) is
+// always returned.
+func TestReuseTransientFailure(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       error
+		at        time.Duration
+		wantToken bool
+	}{
+		{"503 inside the margin", &fuel.AuthError{StatusCode: 503}, 57 * time.Minute, true},
+		{"network error inside the margin", fmt.Errorf("fuel: token request: %w", timeoutError{}), 57 * time.Minute, true},
+		{"503 after expiry", &fuel.AuthError{StatusCode: 503}, time.Hour, false},
+		{"401 inside the margin", &fuel.AuthError{StatusCode: 401, Code: "invalid_client"}, 57 * time.Minute, false},
+		{"cancelled", context.Canceled, 57 * time.Minute, false},
 	}
-	if a, b := root.ForAccount(2), root.ForAccount(2); a != b {
-		t.Error("ForAccount(2) twice gave two sources, want one cache per MID")
-	}
-	if got, want := f.tokenRequests(), 3; got != want {
-		t.Errorf("token requests = %d, want %d (one per MID)", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				src := &memSource{life: time.Hour}
+				c := fuel.ReuseTokenSource(nil, src)
+				first := mustToken(t, c)
+				src.set(func(s *memSource) { s.err = tt.err })
+				time.Sleep(tt.at)
+				tok, err := c.Token(context.Background())
+				if tt.wantToken && (err != nil || tok != first) {
+					t.Errorf("got %v, %v; want the cached token", tok, err)
+				}
+				if !tt.wantToken && (tok != nil || !errors.Is(err, tt.err)) {
+					t.Errorf("got %v, %v; want the error", tok, err)
+				}
+			})
+		})
 	}
 }
 
 func TestInvalidate(t *testing.T) {
-	f := newFake(t)
-	src := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s"}.TokenSource()
-	ctx := context.Background()
-	old, _ := src.Token(ctx)
-	src.Invalidate(old)
-	fresh, err := src.Token(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fresh == old {
-		t.Fatal("Invalidate kept the token")
-	}
-	src.Invalidate(old) // stale report: must not drop the fresh token
-	if tok, _ := src.Token(ctx); tok != fresh {
-		t.Errorf("Invalidate(old) dropped the newer token")
-	}
-	if got, want := f.tokenRequests(), 2; got != want {
-		t.Errorf("token requests = %d, want %d", got, want)
+	synctest.Test(t, func(t *testing.T) {
+		src := &memSource{life: time.Hour}
+		c := fuel.ReuseTokenSource(nil, src)
+		old := mustToken(t, c)
+		c.Invalidate(old)
+		fresh := mustToken(t, c)
+		if fresh == old {
+			t.Fatal("Invalidate kept the token")
+		}
+		c.Invalidate(old) // a late report about the old token: the fresh one stays
+		if tok := mustToken(t, c); tok != fresh {
+			t.Errorf("Invalidate(old) dropped the newer token")
+		}
+		if n, _ := src.counts(); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
+}
+
+type nilSource struct{}
+
+func (nilSource) Token(context.Context) (*fuel.Token, error) { return nil, nil }
+
+func TestReuseSourceWithoutToken(t *testing.T) {
+	if _, err := fuel.ReuseTokenSource(nil, nilSource{}).Token(context.Background()); err == nil {
+		t.Error("a source answering (nil, nil): no error, want one")
 	}
 }
 
-func TestTokenContextCancel(t *testing.T) {
-	f := newFake(t)
-	entered := make(chan struct{})
-	f.Token = func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
-		close(entered)
-		<-r.Context().Done() // blocks until the client gives up
+func TestStaticTokenSource(t *testing.T) {
+	tok := &fuel.Token{AccessToken: "fixed", Expiry: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	src := fuel.StaticTokenSource(tok)
+	for range 2 {
+		if got := mustToken(t, src); got != tok {
+			t.Errorf("got %v, want the given (expired) token", got)
+		}
 	}
-	src := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s"}.TokenSource()
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-entered; cancel() }()
-	start := time.Now()
-	_, err := src.Token(ctx)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Token returned after %v, want promptly", d)
+	if _, err := fuel.StaticTokenSource(nil).Token(context.Background()); !errors.Is(err, fuel.ErrConfig) {
+		t.Errorf("nil token: err = %v, want ErrConfig", err)
 	}
 }
-
-func TestAuthErrorDecoding(t *testing.T) {
-	const invalidClient = `{"error":"invalid_client","error_description":"Client authentication failed. Make sure that the client ID and client secret are valid and that the package is installed and enabled.","error_uri":"https://developer.salesforce.com/docs"}`
-	tests := []struct {
-		name   string
-		status int
-		body   string
-		want   fuel.AuthError
-	}{
-		{"OAuth invalid_client", 401, invalidClient, fuel.AuthError{StatusCode: 401, Code: "invalid_client",
-			Description: "Client authentication failed. Make sure that the client ID and client secret are valid and that the package is installed and enabled.",
-			URI:         "https://developer.salesforce.com/docs"}},
-		{"gateway shape", 401, `{"message":"Unauthorized","errorcode":1,"documentation":""}`,
-			fuel.AuthError{StatusCode: 401, Message: "Unauthorized", ErrorCode: 1}},
-		{"not JSON", 502, "<html>Bad Gateway</html>", fuel.AuthError{StatusCode: 502, Body: "<html>Bad Gateway</html>"}},
-		{"200 without access_token", 200, `{"expires_in":1079}`, fuel.AuthError{StatusCode: 200, Body: `{"expires_in":1079}`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t)
-			f.Token = func(w http.ResponseWriter, _ *http.Request, _ map[string]any) {
-				w.WriteHeader(tt.status)
-				_, _ = w.Write([]byte(tt.body))
-			}
-			_, err := fuel.Config{AuthBaseURL: f.URL(), ClientID: "c", ClientSecret: "s"}.TokenSource().Token(context.Background())
-			var ae *fuel.AuthError
-			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v (%T), want *fuel.AuthError", err, err)
-			}
-			if *ae != tt.want {
-				t.Errorf("AuthError = %+v, want %+v", *ae, tt.want)
-			}
-		})
-	}
-}
-
-func TestConfigErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  fuel.Config
-	}{
-		{"zero", fuel.Config{}},
-		{"no secret", fuel.Config{AuthBaseURL: "https://x/", ClientID: "c"}},
-		{"user mode without endpoint", fuel.Config{Username: "u", Password: "p"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := fuel.NewClient(tt.cfg); !errors.Is(err, fuel.ErrConfig) {
-				t.Errorf("NewClient err = %v, want ErrConfig", err)
-			}
-			if _, err := tt.cfg.TokenSource().Token(context.Background()); !errors.Is(err, fuel.ErrConfig) {
-				t.Errorf("Token err = %v, want ErrConfig", err)
-			}
-		})
-	}
-}
-
-func itoa(n int64) string { return strconvFormat(n) }

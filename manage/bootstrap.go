@@ -30,7 +30,8 @@ var DemoScopes = []string{"offline", "accounts_read", "accounts_write", "users_r
 	"email_read", "email_write", "data_extensions_read", "data_extensions_write", "list_and_subscribers_read"}
 
 // Bootstrap prepares an empty database: an enterprise and an administrator
-// with a generated password. With demo it also creates a child BU, a
+// with a generated password. With demo it also creates a child BU (the
+// administrator is assigned to it as well), a
 // digest-capable API user with the WebServices API permission, turns the
 // username/password API-login setting on, and creates an installed package
 // reaching both BUs. It returns nil when the database already has accounts,
@@ -51,16 +52,21 @@ func (s *Service) Bootstrap(ctx context.Context, enterpriseName string, demo boo
 		return nil, err
 	}
 	out := &Bootstrapped{Enterprise: ent, AdminUsername: "admin", AdminPassword: secret.Password()}
+	var d *Demo
+	var adminMIDs []int64
+	if demo {
+		d = &Demo{APIUsername: "api_user", APIPassword: secret.Password()}
+		if d.ChildBU, err = s.CreateBusinessUnit(ctx, op, ent.MID, "Demo Business Unit"); err != nil {
+			return nil, err
+		}
+		adminMIDs = []int64{d.ChildBU.MID}
+	}
 	if _, err := s.CreateUser(ctx, op, NewUser{MID: ent.MID, Username: out.AdminUsername, Name: "Administrator",
-		Email: "admin@example.com", Password: out.AdminPassword, Roles: []string{"Administrator"}}); err != nil {
+		Email: "admin@example.com", Password: out.AdminPassword, Roles: []string{"Administrator"}, MIDs: adminMIDs}); err != nil {
 		return nil, err
 	}
 	if !demo {
 		return out, nil
-	}
-	d := &Demo{APIUsername: "api_user", APIPassword: secret.Password()}
-	if d.ChildBU, err = s.CreateBusinessUnit(ctx, op, ent.MID, "Demo Business Unit"); err != nil {
-		return nil, err
 	}
 	role, err := s.CreateRole(ctx, op, ent.MID, "API Access", "May call the SOAP API with a username and password",
 		[]string{fuelgate.PermWebServicesAPI})

@@ -16,7 +16,7 @@ import (
 // database create exactly one enterprise and one admin, and only one of them
 // gets the credentials to print.
 func TestBootstrapOnce(t *testing.T) {
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "b.db"))
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

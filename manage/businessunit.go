@@ -2,6 +2,7 @@ package manage
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,26 +12,12 @@ import (
 // FirstMID is the MID given to the first enterprise; later BUs count up.
 const FirstMID int64 = 100000001
 
-// Enterprise returns the MID of the enterprise (root) above mid.
-func (s *Service) Enterprise(ctx context.Context, mid int64) (int64, error) {
-	for range 1000 { // bounded: trees are far shallower
-		a, err := s.store.Account(ctx, mid)
-		if err != nil {
-			return 0, err
-		}
-		if a.ParentMID == 0 {
-			return a.MID, nil
-		}
-		mid = a.ParentMID
-	}
-	return 0, fuelgate.Errorf(fuelgate.EINTERNAL, "account tree too deep")
-}
-
 // CreateEnterprise creates a new enterprise (a root BU) with default settings.
 // Only the operator may do this.
 func (s *Service) CreateEnterprise(ctx context.Context, a *Actor, name string) (*fuelgate.Account, error) {
-	if !a.Operator {
-		return nil, s.denied(ctx, a, "bu.create", name, fuelgate.Errorf(fuelgate.EPERMISSION, "only the operator may create an enterprise"))
+	if a.kind != KindOperator {
+		return nil, s.denied(ctx, a, "bu.create", fuelgate.Truncate(name, 64), 0,
+			fuelgate.WrapError(fuelgate.EPERMISSION, "", "Only the operator may create an enterprise.", ErrNoPermission))
 	}
 	return s.createAccount(ctx, a, 0, name, false)
 }
@@ -39,13 +26,18 @@ func (s *Service) CreateEnterprise(ctx context.Context, a *Actor, name string) (
 // database already has a business unit.
 var errNotEmpty = fuelgate.Errorf(fuelgate.ECONFLICT, "the database already has business units")
 
-// CreateBusinessUnit creates a child BU under parent.
+// CreateBusinessUnit creates a child BU under parent, which the actor must
+// reach and which must be active. A user who creates a BU is assigned to it.
 func (s *Service) CreateBusinessUnit(ctx context.Context, a *Actor, parent int64, name string) (*fuelgate.Account, error) {
-	if err := s.canManageBU(ctx, a, parent); err != nil {
-		return nil, s.denied(ctx, a, "bu.create", name, err)
+	if err := a.check(OpBusinessUnitCreate, parent); err != nil {
+		return nil, s.denied(ctx, a, "bu.create", fuelgate.Truncate(name, 64), parent, err)
 	}
-	if _, err := s.store.Account(ctx, parent); err != nil {
+	p, err := s.store.Account(ctx, parent)
+	if err != nil {
 		return nil, notFoundAs(err, "parent business unit %d not found", parent)
+	}
+	if !p.Active {
+		return nil, fuelgate.Errorf(fuelgate.EINVALID, "parent business unit %d is inactive: nothing can be created in it", parent)
 	}
 	return s.createAccount(ctx, a, parent, name, false)
 }
@@ -53,12 +45,19 @@ func (s *Service) CreateBusinessUnit(ctx context.Context, a *Actor, parent int64
 // createAccount creates a BU; with onlyIfEmpty it creates it only when the
 // database has no BU at all, deciding inside the write transaction.
 func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, name string, onlyIfEmpty bool) (*fuelgate.Account, error) {
+	return s.createAccountAt(ctx, a, parent, 0, name, onlyIfEmpty)
+}
+
+// createAccountAt is createAccount with the MID chosen by the caller (0: the
+// next free one).
+func (s *Service) createAccountAt(ctx context.Context, a *Actor, parent, mid int64, name string, onlyIfEmpty bool) (*fuelgate.Account, error) {
 	name = strings.TrimSpace(name)
 	if err := validName("name", name); err != nil {
 		return nil, err
 	}
 	var acct *fuelgate.Account
-	err := s.write(ctx, a, &fuelgate.AuditEvent{Action: "bu.create", Target: name}, func(tx fuelgate.Store) error {
+	ev := &fuelgate.AuditEvent{Action: "bu.create", Target: name}
+	err := s.write(ctx, a, ev, func(tx fuelgate.Store) error {
 		all, err := tx.Accounts(ctx, fuelgate.AccountFilter{})
 		if err != nil {
 			return err
@@ -66,21 +65,33 @@ func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, nam
 		if onlyIfEmpty && len(all) > 0 {
 			return errNotEmpty
 		}
-		mid := FirstMID
-		for _, x := range all {
-			mid = max(mid, x.MID+1)
+		mid := mid // fn may run again: choose afresh each run
+		if mid == 0 {
+			mid = FirstMID
+			for _, x := range all {
+				mid = max(mid, x.MID+1)
+			}
 		}
 		now := s.now().UTC()
 		acct = &fuelgate.Account{MID: mid, ParentMID: parent, Name: name, Active: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateAccount(ctx, acct); err != nil {
 			return err
 		}
+		ev.MID = mid
 		if parent == 0 {
 			st := fuelgate.DefaultSettings(mid)
 			st.UpdatedAt = now
 			return tx.PutSettings(ctx, st)
 		}
-		return nil
+		if a.userID != 0 { // a user, or an app acting for one
+			_, err = tx.UpdateUser(ctx, a.userID, func(u *fuelgate.User) error {
+				u.MIDs = append(u.MIDs, mid)
+				slices.Sort(u.MIDs)
+				u.UpdatedAt = now
+				return nil
+			})
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -89,10 +100,11 @@ func (s *Service) createAccount(ctx context.Context, a *Actor, parent int64, nam
 }
 
 // UpdateBusinessUnit renames a BU and/or (de)activates it. Deactivating a BU
-// revokes every token acting in it.
+// revokes every token acting in it; its users whose default BU it is can no
+// longer sign in.
 func (s *Service) UpdateBusinessUnit(ctx context.Context, a *Actor, mid int64, name *string, active *bool) (*fuelgate.Account, error) {
-	if err := s.canManageBU(ctx, a, mid); err != nil {
-		return nil, s.denied(ctx, a, "bu.update", strconv.FormatInt(mid, 10), err)
+	if err := a.check(OpBusinessUnitUpdate, mid); err != nil {
+		return nil, s.denied(ctx, a, "bu.update", strconv.FormatInt(mid, 10), mid, err)
 	}
 	if name != nil {
 		*name = strings.TrimSpace(*name)
@@ -127,37 +139,92 @@ func (s *Service) UpdateBusinessUnit(ctx context.Context, a *Actor, mid int64, n
 	return out, err
 }
 
-// BusinessUnits lists the BUs of the actor's enterprise (every BU for the operator).
+// BusinessUnits lists the BUs the actor reaches (every BU for the operator).
+// Users may always list the BUs assigned to them; tokens need accounts_read.
 func (s *Service) BusinessUnits(ctx context.Context, a *Actor) ([]*fuelgate.Account, error) {
-	if err := a.require(fuelgate.PermBusinessUnitsView); err != nil {
+	if err := a.check(OpBusinessUnitRead); err != nil {
 		return nil, err
 	}
-	all, err := s.store.Accounts(ctx, fuelgate.AccountFilter{})
-	if err != nil || a.Operator {
-		return all, err
+	if a.kind == KindOperator {
+		return s.store.Accounts(ctx, fuelgate.AccountFilter{})
 	}
 	var out []*fuelgate.Account
-	for _, acct := range all {
-		if ent, err := s.Enterprise(ctx, acct.MID); err == nil && ent == a.EnterpriseMID {
-			out = append(out, acct)
+	for _, m := range a.reach {
+		acct, err := s.account(ctx, m)
+		if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+			continue
 		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, acct)
 	}
 	return out, nil
 }
 
-// canManageBU checks that a may create or change BUs in mid's enterprise.
-func (s *Service) canManageBU(ctx context.Context, a *Actor, mid int64) error {
-	if err := a.require(fuelgate.PermBusinessUnitsManage); err != nil {
-		return err
+// BusinessUnitView is a BU as the SOAP API shows it.
+type BusinessUnitView struct {
+	*fuelgate.Account
+	EnterpriseMID int64
+	ParentName    string // "" for an enterprise
+}
+
+// BusinessUnitsIn returns the BUs of mids the actor reaches, in MID order,
+// with their enterprise and parent's name; the others are left out.
+func (s *Service) BusinessUnitsIn(ctx context.Context, a *Actor, mids []int64) ([]BusinessUnitView, error) {
+	if err := a.check(OpBusinessUnitRead); err != nil {
+		return nil, err
 	}
-	if a.Operator {
-		return nil
+	var out []BusinessUnitView
+	for _, m := range a.within(mids) {
+		acct, err := s.account(ctx, m)
+		if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		v := BusinessUnitView{Account: acct}
+		if v.EnterpriseMID, err = s.Enterprise(ctx, m); err != nil {
+			return nil, err
+		}
+		if a.kind != KindOperator && v.EnterpriseMID != a.enterprise {
+			continue // defence in depth: never a BU of another enterprise
+		}
+		if acct.ParentMID != 0 {
+			p, err := s.account(ctx, acct.ParentMID)
+			if err != nil {
+				return nil, err
+			}
+			v.ParentName = p.Name
+		}
+		out = append(out, v)
 	}
-	ent, err := s.Enterprise(ctx, mid)
+	return out, nil
+}
+
+// businessUnitsOf checks that every BU of mids exists in enterprise ent.
+func (s *Service) businessUnitsOf(ctx context.Context, ent int64, mids []int64) error {
+	for _, m := range mids {
+		e, err := s.Enterprise(ctx, m)
+		if err != nil || e != ent {
+			return fuelgate.Errorf(fuelgate.EINVALID, "business unit %d is not in enterprise %d", m, ent)
+		}
+	}
+	return nil
+}
+
+// activeBU checks that mid exists and is active: nothing is created in an
+// inactive BU.
+func (s *Service) activeBU(ctx context.Context, mid int64) error {
+	acct, err := s.account(ctx, mid)
 	if err != nil {
 		return notFoundAs(err, "business unit %d not found", mid)
 	}
-	return a.inEnterprise(ent)
+	if !acct.Active {
+		return fuelgate.Errorf(fuelgate.EINVALID, "business unit %d is inactive: nothing can be created in it", mid)
+	}
+	return nil
 }
 
 func validName(field, v string) error {

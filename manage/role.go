@@ -2,19 +2,26 @@ package manage
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/internal/secret"
 )
 
-// Roles lists the system roles and the custom roles of enterprise.
+// Roles lists the system roles and the custom roles of enterprise (the
+// actor's own for everyone but the operator).
 func (s *Service) Roles(ctx context.Context, a *Actor, enterprise int64) ([]*fuelgate.Role, error) {
-	if err := a.require(fuelgate.PermRolesView); err != nil {
+	if err := a.check(OpRoleRead); err != nil {
 		return nil, err
 	}
-	if err := a.inEnterprise(enterprise); err != nil {
-		return nil, err
+	return s.allRoles(ctx, a, enterprise)
+}
+
+// allRoles lists the roles of enterprise after the caller's decision.
+func (s *Service) allRoles(ctx context.Context, a *Actor, enterprise int64) ([]*fuelgate.Role, error) {
+	if a.kind != KindOperator {
+		enterprise = a.enterprise
 	}
 	var out []*fuelgate.Role
 	for i := range fuelgate.SystemRoles {
@@ -28,13 +35,45 @@ func (s *Service) Roles(ctx context.Context, a *Actor, enterprise int64) ([]*fue
 	return append(out, custom...), nil
 }
 
-// CreateRole creates a custom role in enterprise with permissions from the catalog.
-func (s *Service) CreateRole(ctx context.Context, a *Actor, enterprise int64, name, description string, perms []string) (*fuelgate.Role, error) {
-	if err := a.require(fuelgate.PermRolesManage); err != nil {
-		return nil, s.denied(ctx, a, "role.create", name, err)
+// GrantableRoles lists the roles the actor may give a user: those whose
+// permissions it holds, for the user forms. It needs the permission to
+// manage users.
+func (s *Service) GrantableRoles(ctx context.Context, a *Actor, enterprise int64) ([]*fuelgate.Role, error) {
+	if err := a.check(OpUserUpdate); err != nil {
+		return nil, err
 	}
-	if err := a.inEnterprise(enterprise); err != nil {
-		return nil, s.denied(ctx, a, "role.create", name, err)
+	all, err := s.allRoles(ctx, a, enterprise)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(r *fuelgate.Role) bool { return a.checkGrantRoles([]*fuelgate.Role{r}) != nil }), nil
+}
+
+// RoleNames maps the IDs of the enterprise's roles to their names, for
+// showing users' roles; it needs the permission to read users or roles.
+func (s *Service) RoleNames(ctx context.Context, a *Actor, enterprise int64) (map[string]*fuelgate.Role, error) {
+	if !a.Allows(OpUserRead) && !a.Allows(OpRoleRead) {
+		return nil, a.check(OpRoleRead)
+	}
+	all, err := s.allRoles(ctx, a, enterprise)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*fuelgate.Role, len(all))
+	for _, r := range all {
+		m[r.ID] = r
+	}
+	return m, nil
+}
+
+// CreateRole creates a custom role in enterprise with permissions from the
+// catalog, each of which the actor must hold. The actor must reach the
+// enterprise BU.
+func (s *Service) CreateRole(ctx context.Context, a *Actor, enterprise int64, name, description string, perms []string) (*fuelgate.Role, error) {
+	const action = "role.create"
+	target := "role:" + fuelgate.Truncate(strings.TrimSpace(name), 64)
+	if err := a.check(OpRoleCreate, enterprise); err != nil {
+		return nil, s.denied(ctx, a, action, target, enterprise, err)
 	}
 	name = strings.TrimSpace(name)
 	if err := validName("name", name); err != nil {
@@ -46,14 +85,17 @@ func (s *Service) CreateRole(ctx context.Context, a *Actor, enterprise int64, na
 	if err := validPerms(perms); err != nil {
 		return nil, err
 	}
-	if _, err := s.Enterprise(ctx, enterprise); err != nil {
-		return nil, notFoundAs(err, "enterprise %d not found", enterprise)
+	if ent, err := s.Enterprise(ctx, enterprise); err != nil || ent != enterprise {
+		return nil, fuelgate.Errorf(fuelgate.ENOTFOUND, "enterprise %d not found", enterprise)
+	}
+	if err := a.checkGrantPerms(perms); err != nil {
+		return nil, s.denied(ctx, a, action, target, enterprise, err)
 	}
 	now := s.now().UTC()
-	id := newGUID()
+	id := secret.GUID()
 	r := &fuelgate.Role{ID: id, Key: id, EnterpriseMID: enterprise, Name: name, Description: strings.TrimSpace(description),
 		Permissions: perms, CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, a, &fuelgate.AuditEvent{MID: enterprise, Action: "role.create", Target: "role:" + name}, func(tx fuelgate.Store) error {
+	err := s.write(ctx, a, &fuelgate.AuditEvent{MID: enterprise, EnterpriseMID: enterprise, Action: action, Target: "role:" + name}, func(tx fuelgate.Store) error {
 		existing, err := tx.Roles(ctx, enterprise)
 		if err != nil {
 			return err
@@ -68,28 +110,40 @@ func (s *Service) CreateRole(ctx context.Context, a *Actor, enterprise int64, na
 	return r, err
 }
 
-// UpdateRole changes a custom role's description and permissions. System roles cannot change.
+// UpdateRole changes a custom role's description and permissions. System
+// roles cannot change. The actor must reach the enterprise BU and hold every
+// permission of the role, before and after the change.
 func (s *Service) UpdateRole(ctx context.Context, a *Actor, id string, description *string, perms *[]string) (*fuelgate.Role, error) {
+	const action = "role.update"
 	if _, ok := fuelgate.SystemRole(id); ok {
 		return nil, fuelgate.Errorf(fuelgate.EINVALID, "system roles cannot be changed")
 	}
 	cur, err := s.store.Role(ctx, id)
+	if err == nil && a.kind != KindOperator && cur.EnterpriseMID != a.enterprise {
+		err = fuelgate.Errorf(fuelgate.ENOTFOUND, "not found")
+	}
 	if err != nil {
 		return nil, notFoundAs(err, "role %s not found", id)
 	}
-	if err := a.require(fuelgate.PermRolesManage); err != nil {
-		return nil, s.denied(ctx, a, "role.update", "role:"+cur.Name, err)
-	}
-	if err := a.inEnterprise(cur.EnterpriseMID); err != nil {
-		return nil, s.denied(ctx, a, "role.update", "role:"+cur.Name, err)
+	target := "role:" + cur.Name
+	if err := a.check(OpRoleUpdate, cur.EnterpriseMID); err != nil {
+		return nil, s.denied(ctx, a, action, target, cur.EnterpriseMID, err)
 	}
 	if perms != nil {
 		if err := validPerms(*perms); err != nil {
 			return nil, err
 		}
 	}
+	if err := a.checkTarget("role "+cur.Name, nil, permSet(cur.Permissions)); err != nil {
+		return nil, s.denied(ctx, a, action, target, cur.EnterpriseMID, err)
+	}
+	if perms != nil {
+		if err := a.checkGrantPerms(*perms); err != nil {
+			return nil, s.denied(ctx, a, action, target, cur.EnterpriseMID, err)
+		}
+	}
 	var out *fuelgate.Role
-	err = s.write(ctx, a, &fuelgate.AuditEvent{MID: cur.EnterpriseMID, Action: "role.update", Target: "role:" + cur.Name}, func(tx fuelgate.Store) error {
+	err = s.write(ctx, a, &fuelgate.AuditEvent{MID: cur.EnterpriseMID, EnterpriseMID: cur.EnterpriseMID, Action: action, Target: target}, func(tx fuelgate.Store) error {
 		out, err = tx.UpdateRole(ctx, id, func(r *fuelgate.Role) error {
 			if description != nil {
 				r.Description = strings.TrimSpace(*description)
@@ -105,14 +159,14 @@ func (s *Service) UpdateRole(ctx context.Context, a *Actor, id string, descripti
 	return out, err
 }
 
-// resolveRoles maps role names, keys or IDs to role IDs valid in enterprise.
-func (s *Service) resolveRoles(ctx context.Context, enterprise int64, names []string) ([]string, error) {
-	var ids []string
+// resolveRoles maps role names, keys or IDs to the roles valid in enterprise.
+func (s *Service) resolveRoles(ctx context.Context, enterprise int64, names []string) ([]*fuelgate.Role, error) {
+	var out []*fuelgate.Role
 	var custom []*fuelgate.Role
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if r, ok := fuelgate.SystemRole(n); ok {
-			ids = append(ids, r.ID)
+			out = append(out, r)
 			continue
 		}
 		if custom == nil {
@@ -121,42 +175,33 @@ func (s *Service) resolveRoles(ctx context.Context, enterprise int64, names []st
 				return nil, err
 			}
 		}
-		found := false
-		for _, r := range custom {
-			if r.ID == n || r.Key == n || strings.EqualFold(r.Name, n) {
-				ids = append(ids, r.ID)
-				found = true
-				break
-			}
+		i := slices.IndexFunc(custom, func(r *fuelgate.Role) bool {
+			return r.ID == n || r.Key == n || strings.EqualFold(r.Name, n)
+		})
+		if i < 0 {
+			return nil, fuelgate.Errorf(fuelgate.EINVALID, "unknown role %q", fuelgate.Truncate(n, 64))
 		}
-		if !found {
-			return nil, fuelgate.Errorf(fuelgate.EINVALID, "unknown role %q", truncateField(n))
+		out = append(out, custom[i])
+	}
+	return out, nil
+}
+
+// roleIDs returns the IDs of roles without duplicates, in order.
+func roleIDs(roles []*fuelgate.Role) []string {
+	ids := []string{}
+	for _, r := range roles {
+		if !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 func validPerms(perms []string) error {
 	for _, p := range perms {
 		if _, ok := fuelgate.LookupPermission(p); !ok {
-			return fuelgate.Errorf(fuelgate.EINVALID, "unknown permission %q", truncateField(p))
+			return fuelgate.Errorf(fuelgate.EINVALID, "unknown permission %q", fuelgate.Truncate(p, 64))
 		}
 	}
 	return nil
-}
-
-// newGUID returns a random GUID in the form SFMC uses for ObjectIDs.
-func newGUID() string {
-	b := secret.Bytes(16)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hex[c>>4], hex[c&15])
-	}
-	return string(out)
 }

@@ -37,7 +37,7 @@ func TestInstances(t *testing.T) {
 			name:  "UseNonce once",
 			setup: func(context.Context, fuelgate.Store) (int64, error) { return 7, nil },
 			call: func(ctx context.Context, s fuelgate.Store, id int64) (bool, error) {
-				return s.UseNonce(ctx, id, hash("nonce"), future)
+				return s.UseNonce(ctx, id, hash("nonce"), time.Now(), future)
 			},
 			wantOK: 1,
 		},
@@ -162,7 +162,7 @@ func TestSweepLock(t *testing.T) {
 			}},
 		{"nonces", sqlstore.SweepNonces,
 			func(ctx context.Context, s fuelgate.Store) error {
-				_, err := s.UseNonce(ctx, 1, hash("old"), past)
+				_, err := s.UseNonce(ctx, 1, hash("old"), past, past)
 				return err
 			},
 			func(ctx context.Context, s fuelgate.Store) (int64, error) {

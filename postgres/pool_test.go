@@ -18,17 +18,7 @@ import (
 // inside a transaction, and every request then hung).
 func TestSmallPoolNoDeadlock(t *testing.T) {
 	d := newTestDB(t)
-	dsn := d.schema(t)
-	if strings.Contains(dsn, "://") {
-		if strings.Contains(dsn, "?") {
-			dsn += "&pool_max_conns=3"
-		} else {
-			dsn += "?pool_max_conns=3"
-		}
-	} else {
-		dsn += " pool_max_conns=3"
-	}
-	s := open(t, dsn)
+	s := open(t, withPoolSize(d.schema(t), 3))
 	lctx, stop := context.WithCancel(t.Context())
 	defer stop()
 	go s.Listen(lctx, func() {})
@@ -63,4 +53,16 @@ func TestSmallPoolNoDeadlock(t *testing.T) {
 	for err := range errs {
 		t.Errorf("concurrent write on a 3-connection pool: %v", err)
 	}
+}
+
+// withPoolSize returns dsn, a URL or key=value pairs, with pool_max_conns=n.
+func withPoolSize(dsn string, n int) string {
+	p := "pool_max_conns=" + strconv.Itoa(n)
+	switch {
+	case !strings.Contains(dsn, "://"):
+		return dsn + " " + p
+	case strings.Contains(dsn, "?"):
+		return dsn + "&" + p
+	}
+	return dsn + "?" + p
 }

@@ -2,6 +2,9 @@ package server
 
 import (
 	"database/sql"
+	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,15 +17,19 @@ import (
 
 // metrics are the Prometheus series of one server. Labels are low-cardinality
 // only: routes from a fixed list, outcomes, methods — never a client ID or a
-// username.
+// username. No series moves differently for an existing username than for
+// an unknown one (lockouts, which only an existing user can reach, are in
+// the audit trail, not here), so reading them tells nobody which usernames
+// exist; serve them on a separate listener anyway (Config.MetricsAddr).
 type metrics struct {
-	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	tokens   *prometheus.CounterVec
-	logins   *prometheus.CounterVec
-	lockouts prometheus.Counter
-	cache    *prometheus.CounterVec
+	reg       *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	tokens    *prometheus.CounterVec
+	logins    *prometheus.CounterVec
+	throttled *prometheus.CounterVec
+	hashes    prometheus.Counter
+	cache     *prometheus.CounterVec
 }
 
 func newMetrics(db *sql.DB) *metrics {
@@ -38,12 +45,15 @@ func newMetrics(db *sql.DB) *metrics {
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fuelgate_soap_logins_total",
 			Help: "SOAP call authentications by method (token, legacy_token, password_text, password_digest, none, ambiguous, timestamp) and outcome (success, failure, expired)."},
 			[]string{"method", "outcome"}),
-		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "fuelgate_lockouts_total",
-			Help: "Users soft-locked after too many failed password logins."}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fuelgate_throttled_total",
+			Help: "Requests refused by a limit: failed password logins per source address (address) or per username (username), token issuance per package (package)."},
+			[]string{"limit"}),
+		hashes: prometheus.NewCounter(prometheus.CounterOpts{Name: "fuelgate_password_hashes_total",
+			Help: "argon2id password verifications run (an unknown username's dummy verification included)."}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fuelgate_cache_lookups_total",
 			Help: "In-process cache lookups by cache (token, user, credential) and result (hit, miss)."}, []string{"cache", "result"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.tokens, m.logins, m.lockouts, m.cache,
+	m.reg.MustRegister(m.requests, m.latency, m.tokens, m.logins, m.throttled, m.hashes, m.cache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.reg.MustRegister(collectors.NewDBStatsCollector(db, "fuelgate"))
@@ -54,6 +64,24 @@ func newMetrics(db *sql.DB) *metrics {
 // handler serves /metrics.
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// serveMetrics serves /metrics (and nothing else) on its own listener at
+// addr, as Prometheus exporters commonly do, so that it can be bound to a
+// private interface. It returns a function that stops it.
+func (s *Server) serveMetrics(addr string) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: MaxHeaderBytes,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	s.log.Info("metrics listening", "addr", ln.Addr().String())
+	go srv.Serve(ln)
+	return func() { srv.Close() }, nil
 }
 
 // observe records one request.
@@ -74,8 +102,11 @@ func (m *metrics) TokenRefused(version string) { m.tokens.WithLabelValues(versio
 // Login counts a SOAP authentication.
 func (m *metrics) Login(method, outcome string) { m.logins.WithLabelValues(method, outcome).Inc() }
 
-// Lockout counts a soft lock.
-func (m *metrics) Lockout() { m.lockouts.Inc() }
+// Throttled counts a request a limit refused.
+func (m *metrics) Throttled(limit string) { m.throttled.WithLabelValues(limit).Inc() }
+
+// SlowHash counts an argon2id verification.
+func (m *metrics) SlowHash() { m.hashes.Inc() }
 
 // Cache counts a cache lookup.
 func (m *metrics) Cache(name string, hit bool) {

@@ -11,8 +11,11 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fuelgate/fuelgate"
@@ -21,6 +24,7 @@ import (
 	"github.com/fuelgate/fuelgate/internal/secret"
 	"github.com/fuelgate/fuelgate/internal/throttle"
 	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/soapapi"
 	"github.com/fuelgate/fuelgate/tokenapi"
 )
 
@@ -53,6 +57,12 @@ type Config struct {
 	// Throttle sets the limits on failed client authentication (zero: defaults,
 	// 10 failures then one every 6 s per address and per client ID from it).
 	Throttle throttle.Config
+	// Pages bounds the Retrieve result sets kept for ContinueRequest (zero:
+	// 64 MiB in all, 16 MiB per enterprise, 10 minutes).
+	Pages soapapi.PageLimits
+	// MetricsAddr, when set, is the address of a separate listener that
+	// serves /metrics, which the main listener then does not (see Serve).
+	MetricsAddr string
 }
 
 // Timeouts are the http.Server limits; the defaults are the constants above.
@@ -99,14 +109,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SweepInterval == 0 {
 		cfg.SweepInterval = time.Minute
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(sqlDB(cfg.Store))}
+	var pool *sql.DB
+	if sq, ok := cfg.Store.(SQLStore); ok {
+		pool = sq.DB()
+	}
+	s := &Server{cfg: cfg, log: cfg.Log, metrics: newMetrics(pool)}
+	s.Manage = manage.New(manage.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Log: cfg.Log,
+		Changed: func() { s.Auth.Forget() }, CacheTTL: cfg.Auth.TokenCacheTTL})
 	ac := cfg.Auth
-	ac.Store, ac.Keys, ac.Now, ac.Log = cfg.Store, cfg.Keys, cfg.Now, cfg.Log
+	ac.Store, ac.Keys, ac.Manage, ac.Now, ac.Log = cfg.Store, cfg.Keys, s.Manage, cfg.Now, cfg.Log
 	if ac.Observer == nil {
 		ac.Observer = s.metrics
 	}
 	s.Auth = auth.New(ac)
-	s.Manage = manage.New(manage.Config{Store: cfg.Store, Keys: cfg.Keys, Now: cfg.Now, Log: cfg.Log, Changed: s.Auth.Forget})
 	s.Handler = s.routes()
 	s.srv = &http.Server{
 		Handler:           s.Handler,
@@ -124,16 +139,20 @@ func New(cfg Config) (*Server, error) {
 // routes builds the one mux of the program.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	(&tokenapi.Handler{Auth: s.Auth, Store: s.cfg.Store, PublicURL: s.cfg.PublicURL, Log: s.log,
+	(&tokenapi.Handler{Auth: s.Auth, Manage: s.Manage, PublicURL: s.cfg.PublicURL, Log: s.log,
 		Throttle: s.throttle()}).Register(mux)
-	s.registerSOAP(mux)
-	(&console.Handler{Manage: s.Manage, Auth: s.Auth, PublicURL: s.cfg.PublicURL, Secure: s.cfg.TLS != nil, Now: s.cfg.Now, Log: s.log}).Register(mux)
+	soapHandler := s.registerSOAP(mux)
+	(&console.Handler{Manage: s.Manage, Auth: s.Auth, PublicURL: s.cfg.PublicURL, Secure: s.cfg.TLS != nil, Now: s.cfg.Now, Log: s.log,
+		SOAPCalls: soapHandler.SOAPCalls}).Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	if s.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.metrics.handler())
+	}
+	mux.HandleFunc("GET /{$}", root)
 	mux.HandleFunc("/", notFound)
 	return s.middleware(mux)
 }
@@ -147,26 +166,60 @@ func (s *Server) throttle() *throttle.Limiter {
 	return throttle.New(tc)
 }
 
-// sqlDB returns the store's connection pool when it exposes one, for pool metrics.
-func sqlDB(st fuelgate.Store) *sql.DB {
-	if d, ok := st.(interface{ DB() *sql.DB }); ok {
-		return d.DB()
-	}
-	return nil
+// SQLStore is a Store on database/sql (both of fuelgate's backends are): a
+// Server on one exports its connection pool's statistics as metrics.
+type SQLStore interface {
+	fuelgate.Store
+	DB() *sql.DB
 }
 
-// ready answers 200 when the store answers.
+// forget drops every cache of this process, after another instance changed
+// something.
+func (s *Server) forget() {
+	s.Manage.Forget()
+	s.Auth.Forget()
+}
+
+// ready answers 200 when the store answers a cheap query (Store.Ping).
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if _, err := s.cfg.Store.Accounts(ctx, fuelgate.AccountFilter{}); err != nil {
+	if err := s.cfg.Store.Ping(ctx); err != nil {
 		s.log.ErrorContext(ctx, "readiness check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("store unavailable\n"))
 		return
 	}
 	w.Write([]byte("ready\n"))
+}
+
+// root sends a browser (a request that accepts text/html) to the admin
+// console; API clients get the 404 of any unknown path, as from SFMC.
+func root(w http.ResponseWriter, r *http.Request) {
+	if acceptsHTML(r.Header.Values("Accept")) {
+		http.Redirect(w, r, "/console/", http.StatusFound)
+		return
+	}
+	notFound(w, r)
+}
+
+// acceptsHTML reports whether Accept header values name text/html with a
+// quality above zero. A wildcard alone (*/*, curl's default) does not count:
+// API clients send it too.
+func acceptsHTML(accept []string) bool {
+	for _, v := range accept {
+		for _, part := range strings.Split(v, ",") {
+			mt, params, err := mime.ParseMediaType(part)
+			if err != nil || mt != "text/html" {
+				continue
+			}
+			if q, err := strconv.ParseFloat(params["q"], 64); params["q"] == "" || (err == nil && q > 0) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // notFound answers unknown paths in SFMC's gateway shape.
@@ -177,16 +230,26 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // Serve serves until ctx ends, then shuts down gracefully: new connections
-// are refused and in-flight requests get ShutdownTimeout to finish.
+// are refused and in-flight requests get ShutdownTimeout to finish, and the
+// audit events and failure counts still gathered in memory are written.
+// With Config.MetricsAddr it also serves /metrics on a listener of its own.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	defer stopSweep()
+	defer s.Auth.Flush()
+	if s.cfg.MetricsAddr != "" {
+		stop, err := s.serveMetrics(s.cfg.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	if s.cfg.SweepInterval > 0 {
 		go s.Auth.RunSweeper(sweepCtx, s.cfg.SweepInterval)
 	}
 	if n, ok := s.cfg.Store.(fuelgate.Notifier); ok {
 		// Another instance changed something: drop the caches at once.
-		go n.Listen(sweepCtx, s.Auth.Forget)
+		go n.Listen(sweepCtx, s.forget)
 	}
 	errc := make(chan error, 1)
 	go func() {

@@ -28,14 +28,24 @@ func digest(nonce []byte, created, password string) [sha1.Size]byte {
 // matches password. It decodes the sent digest and compares the SHA-1 values
 // in constant time. A token without Nonce or Created never verifies.
 func VerifyDigest(tok *UsernameToken, password string) bool {
-	if tok == nil || tok.PasswordType != PasswordDigest || !tok.HasPassword ||
-		!tok.HasNonce || len(tok.Nonce) == 0 || !tok.HasCreated || tok.Created == "" {
+	if tok == nil || tok.PasswordType != PasswordDigest || !tok.HasPassword || !tok.HasNonce || !tok.HasCreated {
 		return false
 	}
-	sent, err := decodeBase64(tok.Password)
-	want := digest(tok.Nonce, tok.Created, password)
-	if err != nil || len(sent) != len(want) {
+	return DigestMatches(tok.Password, tok.Nonce, tok.Created, password)
+}
+
+// DigestMatches reports whether sent, a Base64 PasswordDigest, is the digest
+// of password under nonce and created (the Created text exactly as sent),
+// comparing the SHA-1 values in constant time. An empty nonce or created
+// never matches.
+func DigestMatches(sent string, nonce []byte, created, password string) bool {
+	if len(nonce) == 0 || created == "" {
 		return false
 	}
-	return subtle.ConstantTimeCompare(sent, want[:]) == 1
+	got, err := decodeBase64(sent)
+	want := digest(nonce, created, password)
+	if err != nil || len(got) != len(want) {
+		return false
+	}
+	return subtle.ConstantTimeCompare(got, want[:]) == 1
 }

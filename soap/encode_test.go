@@ -3,17 +3,14 @@ package soap
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/fuelgate/fuelgate/internal/golden"
+)
 
 var fixedNow = time.Date(2026, 11, 28, 23, 24, 14, 987654321, time.UTC)
 
@@ -122,19 +119,7 @@ func TestGolden(t *testing.T) {
 			if err := tt.write(&b); err != nil {
 				t.Fatalf("write: got error %v, want nil", err)
 			}
-			path := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("reading golden file (run with -update to create it): %v", err)
-			}
-			if !bytes.Equal(b.Bytes(), want) {
-				t.Errorf("output differs from %s\ngot:\n%s\nwant:\n%s", path, b.Bytes(), want)
-			}
+			golden.Check(t, tt.name, b.Bytes())
 			if _, err := Decode(bytes.NewReader(b.Bytes()), HTTPInfo{}, Limits{}); err != nil {
 				t.Errorf("Decode of the output: got error %v, want nil", err)
 			}

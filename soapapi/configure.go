@@ -1,15 +1,17 @@
 package soapapi
 
 import (
+	"context"
 	"errors"
 
+	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/soap"
 	"github.com/fuelgate/fuelgate/soapapi/objects"
 )
 
 // configure serves Configure: Results{Result*}, OverallStatus,
 // OverallStatusMessage, RequestID (the order SFMC uses).
-func (h *Handler) configure(c *objects.Call, msg *soap.Element) (*soap.Element, error) {
+func (h *Handler) configure(ctx context.Context, c *objects.Call, msg *soap.Element) (*soap.Element, error) {
 	action := msg.ChildText("Action")
 	confs := msg.Path("Configurations").ChildrenNamed("Configuration")
 	if len(confs) == 0 {
@@ -18,7 +20,7 @@ func (h *Handler) configure(c *objects.Call, msg *soap.Element) (*soap.Element, 
 	results := soap.NewElement("Results")
 	failed := 0
 	for i, obj := range confs {
-		res, err := h.configureOne(c, action, obj)
+		res, err := h.configureOne(ctx, c, action, obj)
 		if err != nil {
 			var oe *objects.Error
 			if !errors.As(err, &oe) {
@@ -34,14 +36,14 @@ func (h *Handler) configure(c *objects.Call, msg *soap.Element) (*soap.Element, 
 		soap.TextElement("RequestID", soap.NewUUID(nil))), nil
 }
 
-func (h *Handler) configureOne(c *objects.Call, action string, obj *soap.Element) (objects.Outcome, error) {
+func (h *Handler) configureOne(ctx context.Context, c *objects.Call, action string, obj *soap.Element) (objects.Outcome, error) {
 	typ := obj.Type()
 	cf, ok := h.types[typ].(objects.Configurer)
 	if !ok {
-		return objects.Outcome{}, &objects.Error{Code: 2, Message: "Configure is not supported for " + truncate(typ, 100) + "."}
+		return objects.Outcome{}, &objects.Error{Code: objects.CodeInvalid, Message: "Configure is not supported for " + fuelgate.Truncate(typ, 100) + "."}
 	}
-	if a := cf.WriteAccess(); !allowed(c.P, a.Scope, a.Perm) {
-		return objects.Outcome{}, &objects.Error{Code: 11, Message: "API Permission Failed"}
+	if err := c.Actor.Authorize(cf.WriteOp()); err != nil {
+		return objects.Outcome{}, objects.FromManage(err)
 	}
-	return cf.Configure(c, action, c.P.MID, obj)
+	return cf.Configure(ctx, c, action, obj)
 }

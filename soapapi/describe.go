@@ -10,7 +10,7 @@ import (
 // describe serves Describe (DefinitionRequestMsg): one ObjectDefinition per
 // requested type, with no OverallStatus (as SFMC). Unknown types get an
 // ObjectDefinition with ObjectType and IsRetrievable false.
-func (h *Handler) describe(c *objects.Call, msg *soap.Element) (*soap.Element, error) {
+func (h *Handler) describe(msg *soap.Element) (*soap.Element, error) {
 	resp := soap.NewElement("DefinitionResponseMsg")
 	reqs := msg.Path("DescribeRequests").ChildrenNamed("ObjectDefinitionRequest")
 	if len(reqs) == 0 {

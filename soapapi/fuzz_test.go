@@ -20,7 +20,7 @@ import (
 func FuzzServeSOAP(f *testing.F) {
 	e := newEnv(f)
 	tok := e.Token(0)
-	h := &soapapi.Handler{Auth: e.Server.Auth, Manage: e.Manage, Store: e.Store, PublicURL: e.URL,
+	h := &soapapi.Handler{Auth: e.Server.Auth, Manage: e.Manage, PublicURL: e.URL,
 		Now: e.Clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, fx := range soapFixtures(f) {
 		f.Add(fx.body, fx.req.Header.Get("SOAPAction"), fx.req.Header.Get("Content-Type"), true)

@@ -3,7 +3,8 @@ package soapapi
 import (
 	"context"
 
-	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
@@ -23,40 +24,33 @@ var bodyElement = map[string]string{
 var notImplemented = map[string]bool{"Query": true, "Perform": true, "Execute": true, "Schedule": true, "Extract": true}
 
 // dispatch runs the operation and returns the response payload.
-func (h *Handler) dispatch(ctx context.Context, req *request, p *auth.Principal) (*soap.Element, error) {
+func (h *Handler) dispatch(ctx context.Context, req *request, a *manage.Actor) (*soap.Element, error) {
 	op := req.env.Action
 	want, ok := bodyElement[op]
 	switch {
 	case notImplemented[op]:
 		return nil, soap.ClientFault("fuelgate does not implement the " + op + " operation.")
 	case !ok:
-		return nil, soap.ClientFault("Server did not recognize the value of HTTP Header SOAPAction: " + truncate(op, 100) + ".")
+		return nil, soap.ClientFault("Server did not recognize the value of HTTP Header SOAPAction: " + fuelgate.Truncate(op, 100) + ".")
 	case req.env.Body == nil:
 		return nil, soap.ClientFault("The SOAP Body is empty; expected " + want + ".")
 	case req.env.Body.Name.Local != want:
-		return nil, soap.ClientFault("The SOAP Body element " + truncate(req.env.Body.Name.Local, 100) + " does not match the SOAPAction " + op + "; expected " + want + ".")
+		return nil, soap.ClientFault("The SOAP Body element " + fuelgate.Truncate(req.env.Body.Name.Local, 100) + " does not match the SOAPAction " + op + "; expected " + want + ".")
 	}
-	c := h.call(ctx, p, req.r)
+	c := h.call(a)
 	body := req.env.Body
 	switch op {
 	case "Retrieve":
-		return h.retrieve(c, body)
+		return h.retrieve(ctx, c, body)
 	case "Create", "Update", "Delete":
-		return h.write(c, op, body)
+		return h.write(ctx, c, op, body)
 	case "Configure":
-		return h.configure(c, body)
+		return h.configure(ctx, c, body)
 	case "Describe":
-		return h.describe(c, body)
+		return h.describe(body)
 	case "VersionInfo":
 		return versionInfo(body), nil
 	default: // GetSystemStatus
 		return systemStatus(), nil
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -1,34 +1,38 @@
 package soapapi
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 	"github.com/fuelgate/fuelgate/soapapi/objects"
 )
 
 // retrieve serves Retrieve: properties and filter checked against the type,
-// records limited to the BUs the principal may act in, paged by BatchSize.
-// Every problem is a business error in OverallStatus ("Error: …"), HTTP 200.
-func (h *Handler) retrieve(c *objects.Call, msg *soap.Element) (*soap.Element, error) {
+// records read through manage (which leaves out what the actor may not see),
+// paged by BatchSize. Every problem is a business error in OverallStatus
+// ("Error: …"), HTTP 200.
+func (h *Handler) retrieve(ctx context.Context, c *objects.Call, msg *soap.Element) (*soap.Element, error) {
 	rr := msg.Child("RetrieveRequest")
 	if rr == nil {
 		return retrieveStatus("Error: RetrieveRequest is required."), nil
 	}
 	if cont := rr.ChildText("ContinueRequest"); cont != "" {
-		return h.continueRetrieve(c, cont), nil
+		return h.continueRetrieve(ctx, c, cont), nil
 	}
 	typ := rr.ChildText("ObjectType")
 	obj, ok := h.types[typ]
 	if !ok {
-		return retrieveStatus("Error: Unable to find a handler for object type: " + truncate(typ, 100) +
+		return retrieveStatus("Error: Unable to find a handler for object type: " + fuelgate.Truncate(typ, 100) +
 			". Object types are case-sensitive, check spelling."), nil
 	}
-	if a := obj.ReadAccess(); !allowed(c.P, a.Scope, a.Perm) {
-		return retrieveStatus("Error: API Permission Failed"), nil
+	if err := c.Actor.Authorize(obj.ReadOp()); err != nil {
+		return retrieveRefused(err), nil
 	}
 	fields := h.fields[typ]
 	props, bad := requestedProps(rr, fields)
@@ -49,17 +53,20 @@ func (h *Handler) retrieve(c *objects.Call, msg *soap.Element) (*soap.Element, e
 			batch = n
 		}
 	}
-	records, err := obj.List(c, h.retrieveMIDs(c.P, rr))
+	mids := reached(c.Actor, obj.ReadOp(), retrieveMIDs(c.Actor, rr))
+	records, err := obj.List(ctx, c, mids)
+	if fuelgate.ErrorCode(err) == fuelgate.EPERMISSION {
+		return retrieveRefused(err), nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	kept := records[:0]
-	for _, r := range records {
-		if match(r) {
-			kept = append(kept, r)
-		}
+	kept, err := keep(ctx, records, match)
+	if err != nil {
+		return nil, err
 	}
-	return h.page(c, &resultSet{obj: obj, props: props, records: kept, batch: batch, owner: ownerOf(c.P)}), nil
+	return h.page(ctx, c, &resultSet{obj: obj, props: props, records: compact(kept), batch: batch,
+		owner: c.Actor.Key(), tenant: c.Actor.EnterpriseMID(), reached: mids}), nil
 }
 
 // retrievable returns the set of retrievable property paths of obj.
@@ -86,16 +93,17 @@ func requestedProps(rr *soap.Element, fields map[string]bool) (map[string]bool, 
 		case name == "ObjectID" || name == "PartnerKey" || fields[name]:
 			props[name] = true
 		case name != "":
-			bad = append(bad, truncate(name, 100))
+			bad = append(bad, fuelgate.Truncate(name, 100))
 		}
 	}
 	return props, bad
 }
 
-// retrieveMIDs is where a Retrieve looks: the principal's own BU by default;
-// ClientIDs, Options/Client or QueryAllAccounts may widen it, but only to BUs
-// the principal may act in. Anything else is filtered out, not refused.
-func (h *Handler) retrieveMIDs(p *auth.Principal, rr *soap.Element) []int64 {
+// retrieveMIDs is where a Retrieve looks: the actor's own BU by default;
+// ClientIDs and Options/Client name others, QueryAllAccounts asks for every
+// BU the actor reaches. What the actor may not see, manage leaves out: it is
+// filtered, not refused.
+func retrieveMIDs(a *manage.Actor, rr *soap.Element) []int64 {
 	var asked []int64
 	addID := func(s string) {
 		if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil && n > 0 {
@@ -117,25 +125,35 @@ func (h *Handler) retrieveMIDs(p *auth.Principal, rr *soap.Element) []int64 {
 		}
 	}
 	addID(rr.Path("Options", "Client", "ID").TrimmedText())
-	reach := []int64{p.MID}
-	if p.Kind == auth.PrincipalUser {
-		reach = append(reach, p.User.MIDs...)
-	}
-	var out []int64
 	switch {
 	case len(asked) > 0:
-		for _, m := range asked {
-			if p.CanActIn(m) {
-				out = append(out, m)
-			}
-		}
 	case strings.EqualFold(rr.ChildText("QueryAllAccounts"), "true"):
-		out = reach
+		asked = a.Reach()
 	default:
-		out = []int64{p.MID}
+		asked = []int64{a.MID()}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(asked)
+	return slices.Compact(asked)
+}
+
+// reached returns the BUs of mids in which manage allows a to read op.
+func reached(a *manage.Actor, op manage.Op, mids []int64) []int64 {
+	var out []int64
+	for _, m := range mids {
+		if a.Authorize(op, m) == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// retrieveRefused is the answer to a Retrieve manage refuses: SFMC's "API
+// Permission Failed" for a missing scope or permission, else manage's text.
+func retrieveRefused(err error) *soap.Element {
+	if errors.Is(err, manage.ErrNoPermission) {
+		return retrieveStatus("Error: " + objects.PermissionFailed)
+	}
+	return retrieveStatus("Error: " + fuelgate.ErrorMessage(err))
 }
 
 // retrieveStatus is a RetrieveResponseMsg with only a status.

@@ -1,14 +1,15 @@
 // Package soapapi serves the SOAP endpoint /Service.asmx and its WSDL. It
 // decodes each envelope (package soap), authenticates the call by fueloauth
-// token, legacy oAuth token or WS-Security UsernameToken (package auth),
-// scopes it to the business units the principal may act in, dispatches the
-// operation to the object types of package objects, and renders results,
-// business errors (HTTP 200) and faults (HTTP 500) in SFMC's shapes.
+// token, legacy oAuth token or WS-Security UsernameToken (package auth,
+// which yields the caller's manage.Actor), dispatches the operation to the
+// object types of package objects, which read and write through package
+// manage (the one authorization decider), and renders results, business
+// errors (HTTP 200) and faults (HTTP 500) in SFMC's shapes. It also counts
+// the calls it authenticates, per hour, for the console's overview.
 package soapapi
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"log/slog"
 	"mime"
@@ -18,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
@@ -28,11 +28,18 @@ import (
 // DefaultMaxBytes caps a SOAP request body.
 const DefaultMaxBytes = 1 << 20
 
+// LoginObserver counts SOAP authentications by method (token, legacy_token,
+// password_text, password_digest, none, ambiguous, timestamp) and outcome
+// (success, failure, expired).
+type LoginObserver interface {
+	Login(method, outcome string)
+}
+
 // Handler serves /Service.asmx.
 type Handler struct {
 	Auth      *auth.Service
 	Manage    *manage.Service
-	Store     fuelgate.Store
+	Logins    LoginObserver // may be nil
 	PublicURL string
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -41,13 +48,21 @@ type Handler struct {
 	Location  *time.Location // zone of SOAP dateTime values, default UTC
 	// BatchSize is the largest Retrieve page (default 2500, as SFMC).
 	BatchSize int
+	// Pages bounds the result sets kept for ContinueRequest.
+	Pages PageLimits
 
 	once    sync.Once
 	types   map[string]objects.Object
 	fields  map[string]map[string]bool // retrievable properties by type
 	pages   *pageStore
 	bufPool sync.Pool
+	calls   hourly
 }
+
+// SOAPCalls returns the number of SOAP calls this handler authenticated in
+// each of the 24 hours ending with now's hour, oldest first. The counts live
+// in memory only: they start at zero when the process starts.
+func (h *Handler) SOAPCalls(now time.Time) []int { return h.calls.last24(now) }
 
 func (h *Handler) init() {
 	h.once.Do(func() {
@@ -56,7 +71,7 @@ func (h *Handler) init() {
 		for name, o := range h.types {
 			h.fields[name] = retrievable(o)
 		}
-		h.pages = newPageStore(1000, 10*time.Minute)
+		h.pages = newPageStore(h.Pages, func() time.Time { return h.Now() })
 		if h.Now == nil {
 			h.Now = time.Now
 		}
@@ -104,12 +119,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req.env, req.v = env, env.Version
 	ctx := r.Context()
-	p, err := h.authenticate(ctx, env, r)
+	a, err := h.authenticate(ctx, env, r)
 	if err != nil {
 		h.authFailed(req, err)
 		return
 	}
-	body, err := h.dispatch(ctx, req, p)
+	body, err := h.dispatch(ctx, req, a)
 	if err != nil {
 		var f *soap.Fault
 		if errors.As(err, &f) {
@@ -211,10 +226,9 @@ func (h *Handler) putBuf(b *bytes.Buffer) {
 	}
 }
 
-// call builds the objects.Call for a verified principal.
-func (h *Handler) call(ctx context.Context, p *auth.Principal, r *http.Request) *objects.Call {
-	return &objects.Call{Ctx: ctx, P: p, NewActor: func() *manage.Actor { return h.actorFor(p, r) }, Manage: h.Manage, Store: h.Store,
-		Location: h.Location, Now: h.Now, Account: h.Auth.Account}
+// call builds the objects.Call of an authenticated actor.
+func (h *Handler) call(a *manage.Actor) *objects.Call {
+	return &objects.Call{Actor: a, Manage: h.Manage, Location: h.Location, Now: h.Now}
 }
 
 // responseAction is the wsa:Action of an operation's response.

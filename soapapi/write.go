@@ -1,20 +1,23 @@
 package soapapi
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
+	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 	"github.com/fuelgate/fuelgate/soapapi/objects"
 )
 
 // write serves Create, Update and Delete: one Results element per object,
 // OverallStatus OK, Error (all failed) or Has Errors (some failed).
-func (h *Handler) write(c *objects.Call, op string, msg *soap.Element) (*soap.Element, error) {
+func (h *Handler) write(ctx context.Context, c *objects.Call, op string, msg *soap.Element) (*soap.Element, error) {
 	var results []*soap.Element
 	failed := 0
 	for i, obj := range msg.ChildrenNamed("Objects") {
-		res, err := h.writeOne(c, op, obj)
+		res, err := h.writeOne(ctx, c, op, obj)
 		el := resultElement("Results", i, res, err)
 		if err != nil {
 			var oe *objects.Error
@@ -37,34 +40,37 @@ func (h *Handler) write(c *objects.Call, op string, msg *soap.Element) (*soap.El
 	return resp, nil
 }
 
-// writeOne performs one object's write after the type and access checks.
-func (h *Handler) writeOne(c *objects.Call, op string, obj *soap.Element) (objects.Outcome, error) {
+// writeOne performs one object's write. Before reading the object it asks
+// manage whether the actor's permissions allow the operation at all (SFMC
+// answers "API Permission Failed" before validating); the use-case then
+// decides on the BUs, grants and target.
+func (h *Handler) writeOne(ctx context.Context, c *objects.Call, op string, obj *soap.Element) (objects.Outcome, error) {
 	typ := obj.Type()
 	t, ok := h.types[typ]
 	if !ok {
-		return objects.Outcome{}, &objects.Error{Code: 2, Message: "Unable to find a handler for object type: " + truncate(typ, 100) + ". Object types are case-sensitive, check spelling."}
+		return objects.Outcome{}, &objects.Error{Code: objects.CodeInvalid, Message: "Unable to find a handler for object type: " + fuelgate.Truncate(typ, 100) + ". Object types are case-sensitive, check spelling."}
 	}
-	var access objects.Access
+	var mop manage.Op
 	var run func() (objects.Outcome, error)
 	switch op {
 	case "Create":
 		if w, ok := t.(objects.Creator); ok {
-			access, run = w.WriteAccess(), func() (objects.Outcome, error) { return w.Create(c, c.P.MID, obj) }
+			mop, run = w.CreateOp(), func() (objects.Outcome, error) { return w.Create(ctx, c, obj) }
 		}
 	case "Update":
 		if w, ok := t.(objects.Updater); ok {
-			access, run = w.WriteAccess(), func() (objects.Outcome, error) { return w.Update(c, c.P.MID, obj) }
+			mop, run = w.WriteOp(), func() (objects.Outcome, error) { return w.Update(ctx, c, obj) }
 		}
 	case "Delete":
 		if w, ok := t.(objects.Deleter); ok {
-			access, run = w.WriteAccess(), func() (objects.Outcome, error) { return w.Delete(c, c.P.MID, obj) }
+			mop, run = w.WriteOp(), func() (objects.Outcome, error) { return w.Delete(ctx, c, obj) }
 		}
 	}
 	if run == nil {
-		return objects.Outcome{}, &objects.Error{Code: 2, Message: op + " is not supported for " + typ + "."}
+		return objects.Outcome{}, &objects.Error{Code: objects.CodeInvalid, Message: op + " is not supported for " + typ + "."}
 	}
-	if !allowed(c.P, access.Scope, access.Perm) {
-		return objects.Outcome{}, &objects.Error{Code: 11, Message: "API Permission Failed"}
+	if err := c.Actor.Authorize(mop); err != nil {
+		return objects.Outcome{}, objects.FromManage(err)
 	}
 	return run()
 }

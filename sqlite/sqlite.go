@@ -58,8 +58,9 @@ type Store struct {
 var _ fuelgate.Store = (*Store)(nil)
 
 // Open opens the SQLite database at path, creating the file with mode 0600 if
-// it does not exist, and applies any migrations it lacks.
-func Open(path string) (*Store, error) {
+// it does not exist, and applies any migrations it lacks. ctx bounds the
+// opening and the migrations, not the life of the Store.
+func Open(ctx context.Context, path string) (*Store, error) {
 	const op = "sqlite.Open"
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fuelgate.Errorf(fuelgate.EINVALID, "database path must be a file name without ? or #")
@@ -75,7 +76,7 @@ func Open(path string) (*Store, error) {
 	db.SetMaxIdleConns(maxOpenConns)
 	sub, err := fs.Sub(migrations, "migrations")
 	if err == nil {
-		_, err = sqlstore.Migrate(context.Background(), db, sub, Dialect)
+		_, err = sqlstore.Migrate(ctx, db, sub, Dialect)
 	}
 	if err != nil {
 		db.Close()

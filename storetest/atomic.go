@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/fuelgate/fuelgate"
 )
@@ -103,8 +104,9 @@ func testContext(t *testing.T, open Opener) {
 			_, err := s.UpdateUser(ctx, 1, func(*fuelgate.User) error { return nil })
 			return err
 		}},
-		{"UseNonce", func() error { _, err := s.UseNonce(ctx, 1, hash("n"), at(0)); return err }},
+		{"UseNonce", func() error { _, err := s.UseNonce(ctx, 1, hash("n"), at(0), at(time.Hour)); return err }},
 		{"Atomic", func() error { return s.Atomic(ctx, func(fuelgate.Store) error { return nil }) }},
+		{"Ping", func() error { return s.Ping(ctx) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ func appendAudit(t *testing.T, s fuelgate.Store, e *fuelgate.AuditEvent) int64 {
 func testAudit(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := t.Context()
-	e := &fuelgate.AuditEvent{Time: at(0), MID: 100, Actor: "user:alice", Action: "package.create",
+	e := &fuelgate.AuditEvent{Time: at(0), EnterpriseMID: 99, MID: 100, Actor: "user:alice", Action: "package.create",
 		Target: "package:1", Outcome: fuelgate.OutcomeSuccess, SourceIP: "192.0.2.1", Detail: "name=Full"}
 	appendAudit(t, s, e)
 	bare := &fuelgate.AuditEvent{Time: at(time.Second), Action: "soap.login"}
@@ -122,6 +122,33 @@ func testAuditFilters(t *testing.T, open Opener) {
 			wantEqual(t, "AuditEvents IDs", auditIDs(list), tt.want)
 		})
 	}
+
+	t.Run("enterprise and BUs", func(t *testing.T) {
+		s := open(t)
+		in := func(ent, mid int64) int64 {
+			return appendAudit(t, s, &fuelgate.AuditEvent{Time: at(0), EnterpriseMID: ent, MID: mid, Action: "a"})
+		}
+		e1 := in(1, 1)
+		e1c := in(1, 2)
+		e2 := in(5, 5)
+		none := in(0, 0)
+		tests := []struct {
+			name   string
+			filter fuelgate.AuditFilter
+			want   []int64
+		}{
+			{"no filter", fuelgate.AuditFilter{}, []int64{none, e2, e1c, e1}},
+			{"enterprise", fuelgate.AuditFilter{EnterpriseMID: 1}, []int64{e1c, e1}},
+			{"enterprise and BU", fuelgate.AuditFilter{EnterpriseMID: 1, MIDs: []int64{2, 5}}, []int64{e1c}},
+			{"BUs", fuelgate.AuditFilter{MIDs: []int64{1, 5}}, []int64{e2, e1}},
+			{"no BUs selects nothing", fuelgate.AuditFilter{MIDs: []int64{}}, []int64{}},
+		}
+		for _, tt := range tests {
+			list, err := s.AuditEvents(ctx, tt.filter)
+			must(t, "AuditEvents", err)
+			wantEqual(t, tt.name+": AuditEvents IDs", auditIDs(list), tt.want)
+		}
+	})
 
 	t.Run("keyset paging", func(t *testing.T) {
 		var got []int64

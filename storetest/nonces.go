@@ -9,8 +9,9 @@ import (
 func testNonces(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := t.Context()
-	// Nonce expiry is judged by the store's clock, the real one.
-	future := time.Now().Add(time.Hour)
+	// Nonce expiry is judged by the time the caller passes, never by the
+	// machine's clock: base lies in the past.
+	now, future := at(0), at(time.Hour)
 
 	t.Run("Replay", func(t *testing.T) {
 		tests := []struct {
@@ -27,7 +28,7 @@ func testNonces(t *testing.T, open Opener) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				got, err := s.UseNonce(ctx, tt.user, hash(tt.nonce), future)
+				got, err := s.UseNonce(ctx, tt.user, hash(tt.nonce), now, future)
 				must(t, "UseNonce", err)
 				if got != tt.want {
 					t.Fatalf("UseNonce(%d, %s): got %v, want %v", tt.user, tt.nonce, got, tt.want)
@@ -36,18 +37,20 @@ func testNonces(t *testing.T, open Opener) {
 		}
 	})
 	t.Run("ExpiredCountsAsFresh", func(t *testing.T) {
-		past := time.Now().Add(-time.Hour)
 		steps := []struct {
-			name    string
-			expires time.Time
-			want    bool
+			name         string
+			now, expires time.Time
+			want         bool
 		}{
-			{"record already expired", past, true},
-			{"reuse after expiry", future, true},
-			{"replay", future, false},
+			{"record already expired", now, at(-time.Hour), true},
+			{"reuse after expiry", now, future, true},
+			{"replay", now, future, false},
+			{"replay at the expiry", future, future, false},
+			{"after the expiry", future.Add(time.Microsecond), future.Add(time.Hour), true},
+			{"replay of the renewed record", future.Add(time.Minute), future.Add(time.Hour), false},
 		}
 		for _, st := range steps {
-			got, err := s.UseNonce(ctx, 3, hash("n-expired"), st.expires)
+			got, err := s.UseNonce(ctx, 3, hash("n-expired"), st.now, st.expires)
 			must(t, "UseNonce", err)
 			if got != st.want {
 				t.Fatalf("%s: got %v, want %v", st.name, got, st.want)
@@ -61,7 +64,7 @@ func testNonces(t *testing.T, open Opener) {
 		errs := make(chan error, goroutines)
 		for range goroutines {
 			wg.Go(func() {
-				ok, err := s.UseNonce(ctx, 4, hash("n-race"), future)
+				ok, err := s.UseNonce(ctx, 4, hash("n-race"), now, future)
 				if err != nil {
 					errs <- err
 				}
@@ -86,12 +89,12 @@ func testNonces(t *testing.T, open Opener) {
 	})
 	t.Run("DeleteExpired", func(t *testing.T) {
 		s := open(t)
-		cut := time.Now().Add(10 * time.Hour)
+		cut := at(10 * time.Hour)
 		for _, n := range []struct {
 			nonce   string
 			expires time.Time
 		}{{"before", cut.Add(-time.Microsecond)}, {"at", cut}, {"after", cut.Add(time.Second)}} {
-			ok, err := s.UseNonce(ctx, 5, hash(n.nonce), n.expires)
+			ok, err := s.UseNonce(ctx, 5, hash(n.nonce), now, n.expires)
 			must(t, "UseNonce", err)
 			if !ok {
 				t.Fatalf("UseNonce(%s): got false, want true", n.nonce)
@@ -107,7 +110,7 @@ func testNonces(t *testing.T, open Opener) {
 			want  bool
 		}{{"before", true}, {"at", false}, {"after", false}}
 		for _, tt := range tests {
-			got, err := s.UseNonce(ctx, 5, hash(tt.nonce), future)
+			got, err := s.UseNonce(ctx, 5, hash(tt.nonce), now, future)
 			must(t, "UseNonce", err)
 			if got != tt.want {
 				t.Fatalf("UseNonce(%s) after sweep: got %v, want %v", tt.nonce, got, tt.want)

@@ -20,6 +20,9 @@ func normPackage(p fuelgate.Package) fuelgate.Package {
 		p.Scopes = nil
 	}
 	p.MIDs = sortedUnique(p.MIDs)
+	if len(p.RedirectURIs) == 0 {
+		p.RedirectURIs = nil
+	}
 	return p
 }
 
@@ -41,7 +44,11 @@ func testPackages(t *testing.T, open Opener) {
 		MIDs: []int64{102, 101}, CreatedBy: "user:alice", CreatedAt: at(0), UpdatedAt: at(time.Second)}
 	sparse := &fuelgate.Package{Name: "Sparse", MID: 100, EnterpriseMID: 100, ClientID: "client-sparse"}
 	other := &fuelgate.Package{Name: "Other", MID: 200, EnterpriseMID: 200, ClientID: "client-other", MIDs: []int64{200}}
-	for _, p := range []*fuelgate.Package{full, sparse, other} {
+	// A public app: no secret, redirect URIs kept in their order, PKCE required.
+	public := &fuelgate.Package{Name: "Public", MID: 200, EnterpriseMID: 200, ClientID: "client-public",
+		IntegrationType: fuelgate.IntegrationPublicApp, Enabled: true, RequirePKCE: true, MIDs: []int64{200},
+		RedirectURIs: []string{"https://app.example.com/cb?x=1&y=2", "http://127.0.0.1:8080/callback"}}
+	for _, p := range []*fuelgate.Package{full, sparse, other, public} {
 		must(t, "CreatePackage", s.CreatePackage(ctx, p))
 		if p.ID <= 0 {
 			t.Fatalf("CreatePackage %s: got ID %d, want > 0", p.Name, p.ID)
@@ -49,7 +56,7 @@ func testPackages(t *testing.T, open Opener) {
 	}
 
 	t.Run("RoundTrip", func(t *testing.T) {
-		for _, p := range []*fuelgate.Package{full, sparse, other} {
+		for _, p := range []*fuelgate.Package{full, sparse, other, public} {
 			want := normPackage(*p)
 			got, err := s.Package(ctx, p.ID)
 			must(t, "Package", err)
@@ -87,7 +94,7 @@ func testPackages(t *testing.T, open Opener) {
 			filter fuelgate.PackageFilter
 			want   []int64
 		}{
-			{"all", fuelgate.PackageFilter{}, []int64{full.ID, sparse.ID, other.ID}},
+			{"all", fuelgate.PackageFilter{}, []int64{full.ID, sparse.ID, other.ID, public.ID}},
 			{"enterprise", fuelgate.PackageFilter{EnterpriseMID: 100}, []int64{full.ID, sparse.ID}},
 			{"mid", fuelgate.PackageFilter{MID: 101}, []int64{full.ID}},
 			{"enterprise and mid", fuelgate.PackageFilter{EnterpriseMID: 200, MID: 101}, []int64{}},
@@ -124,6 +131,24 @@ func testPackages(t *testing.T, open Opener) {
 		read, err := s.PackageByClientID(ctx, "client-full")
 		must(t, "PackageByClientID", err)
 		wantEqual(t, "Package after update", *read, want)
+	})
+	t.Run("UpdateRedirectURIs", func(t *testing.T) {
+		got, err := s.UpdatePackage(ctx, public.ID, func(p *fuelgate.Package) error {
+			p.RedirectURIs, p.RequirePKCE = []string{"https://b.example.com/cb"}, false
+			return nil
+		})
+		must(t, "UpdatePackage", err)
+		want := normPackage(*public)
+		want.RedirectURIs, want.RequirePKCE = []string{"https://b.example.com/cb"}, false
+		wantEqual(t, "UpdatePackage result", *got, want)
+		got, err = s.UpdatePackage(ctx, public.ID, func(p *fuelgate.Package) error {
+			p.RedirectURIs = nil
+			return nil
+		})
+		must(t, "UpdatePackage", err)
+		if got.RedirectURIs != nil {
+			t.Fatalf("RedirectURIs after clearing: got %q, want nil", got.RedirectURIs)
+		}
 	})
 	t.Run("UpdateFuncError", func(t *testing.T) {
 		before, err := s.Package(ctx, other.ID)

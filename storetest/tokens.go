@@ -193,3 +193,94 @@ func testTokenRevocation(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testUserTokens covers the tokens of web and public apps: the user and
+// family they carry, listing the live ones, and revoking by user, family
+// and kind.
+func testUserTokens(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := t.Context()
+	now := at(time.Hour)
+	mk := func(name string, user int64, family string, kind fuelgate.TokenKind, issued, expires time.Duration) *fuelgate.Token {
+		tk := newToken(name, 5, 100, now.Add(expires))
+		tk.UserID, tk.Family, tk.Kind, tk.IssuedAt = user, family, kind, now.Add(issued)
+		return tk
+	}
+	tokens := []*fuelgate.Token{
+		mk("u1-f1-access", 1, "f1", fuelgate.TokenAccess, -3*time.Minute, 20*time.Minute),
+		mk("u1-f1-refresh", 1, "f1", fuelgate.TokenAppRefresh, -4*time.Minute, 30*24*time.Hour),
+		mk("u1-f2-refresh", 1, "f2", fuelgate.TokenAppRefresh, -time.Minute, 30*24*time.Hour),
+		mk("u1-f3-expired", 1, "f3", fuelgate.TokenAppRefresh, -2*time.Hour, -time.Minute),
+		mk("u2-f4-refresh", 2, "f4", fuelgate.TokenAppRefresh, -2*time.Minute, 30*24*time.Hour),
+		mk("client", 0, "", fuelgate.TokenAccess, 0, 20*time.Minute),
+	}
+	for _, tk := range tokens {
+		must(t, "CreateToken", s.CreateToken(ctx, tk))
+	}
+	names := func(list []*fuelgate.Token) []string {
+		out := []string{}
+		for _, tk := range list {
+			for _, want := range tokens {
+				if string(want.Hash) == string(tk.Hash) {
+					out = append(out, want.ClientID[len("client-"):])
+				}
+			}
+		}
+		return out
+	}
+
+	t.Run("RoundTrip", func(t *testing.T) {
+		got, err := s.Token(ctx, tokens[1].Hash)
+		must(t, "Token", err)
+		wantEqual(t, "Token", *got, normToken(*tokens[1]))
+	})
+	t.Run("LiveTokens", func(t *testing.T) {
+		_, err := s.LiveTokens(ctx, fuelgate.TokenFilter{PackageID: 5}, now, 10)
+		wantCode(t, "LiveTokens(package only)", err, fuelgate.EINVALID)
+		tests := []struct {
+			name   string
+			filter fuelgate.TokenFilter
+			limit  int
+			want   []string
+		}{
+			{"user, newest first", fuelgate.TokenFilter{UserID: 1}, 10, []string{"u1-f2-refresh", "u1-f1-access", "u1-f1-refresh"}},
+			{"user and kind", fuelgate.TokenFilter{UserID: 1, Kind: fuelgate.TokenAppRefresh}, 10, []string{"u1-f2-refresh", "u1-f1-refresh"}},
+			{"limit", fuelgate.TokenFilter{UserID: 1, Kind: fuelgate.TokenAppRefresh}, 1, []string{"u1-f2-refresh"}},
+			{"family", fuelgate.TokenFilter{Family: "f1"}, 10, []string{"u1-f1-access", "u1-f1-refresh"}},
+			{"other user", fuelgate.TokenFilter{UserID: 2}, 10, []string{"u2-f4-refresh"}},
+			{"user and package", fuelgate.TokenFilter{UserID: 2, PackageID: 6}, 10, []string{}},
+			{"unknown user", fuelgate.TokenFilter{UserID: 99}, 10, []string{}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				list, err := s.LiveTokens(ctx, tt.filter, now, tt.limit)
+				must(t, "LiveTokens", err)
+				wantEqual(t, "LiveTokens", names(list), tt.want)
+			})
+		}
+	})
+	t.Run("RevokeFamily", func(t *testing.T) {
+		n, err := s.RevokeTokens(ctx, fuelgate.TokenFilter{Family: "f1"}, now)
+		must(t, "RevokeTokens(family)", err)
+		if n != 2 {
+			t.Fatalf("RevokeTokens(family f1): got %d, want 2", n)
+		}
+		list, err := s.LiveTokens(ctx, fuelgate.TokenFilter{UserID: 1}, now, 10)
+		must(t, "LiveTokens", err)
+		wantEqual(t, "LiveTokens after revoking f1", names(list), []string{"u1-f2-refresh"})
+	})
+	t.Run("RevokeUserKind", func(t *testing.T) {
+		n, err := s.RevokeTokens(ctx, fuelgate.TokenFilter{UserID: 1, PackageID: 5, Kind: fuelgate.TokenAppRefresh}, now)
+		must(t, "RevokeTokens(user, package, kind)", err)
+		if n != 1 {
+			t.Fatalf("RevokeTokens(user 1 refresh): got %d, want 1 (u1-f2-refresh)", n)
+		}
+		for _, name := range []string{"u2-f4-refresh", "client"} {
+			got, err := s.Token(ctx, hash(name))
+			must(t, "Token", err)
+			if got.Revoked() {
+				t.Errorf("%s was revoked with another user's tokens", name)
+			}
+		}
+	})
+}

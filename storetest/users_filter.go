@@ -11,6 +11,9 @@ func testUserFilters(t *testing.T, open Opener) {
 	ctx := t.Context()
 	mk := func(ent int64, username, name, email string, mids ...int64) int64 {
 		u := &fuelgate.User{EnterpriseMID: ent, Username: username, Name: name, Email: email, MIDs: mids}
+		if len(mids) > 0 {
+			u.DefaultMID = mids[0]
+		}
 		return createUser(t, s, u).ID
 	}
 	alice := mk(100, "alice", "Alice Able", "alice@example.com", 100, 101)
@@ -30,6 +33,9 @@ func testUserFilters(t *testing.T, open Opener) {
 		{"no enterprise", fuelgate.UserFilter{EnterpriseMID: 300}, []int64{}},
 		{"mid", fuelgate.UserFilter{MID: 101}, []int64{alice, carol}},
 		{"mid and enterprise", fuelgate.UserFilter{EnterpriseMID: 200, MID: 101}, []int64{}},
+		{"default BUs", fuelgate.UserFilter{DefaultMIDs: []int64{101, 200}}, []int64{carol, dave}},
+		{"default BU and enterprise", fuelgate.UserFilter{EnterpriseMID: 100, DefaultMIDs: []int64{100}}, []int64{alice, bob}},
+		{"no default BUs selects nothing", fuelgate.UserFilter{DefaultMIDs: []int64{}}, []int64{}},
 		{"query username", fuelgate.UserFilter{Query: "ALI"}, []int64{alice}},
 		{"query name", fuelgate.UserFilter{Query: "baker"}, []int64{bob}},
 		{"query email", fuelgate.UserFilter{Query: "example.net"}, []int64{dave}},

@@ -78,8 +78,8 @@ func TestOAuth2ClientCredentials(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifyToken: %v", err)
 			}
-			if p.MID != tt.wantMID {
-				t.Errorf("got principal MID %d, want %d", p.MID, tt.wantMID)
+			if p.MID() != tt.wantMID {
+				t.Errorf("got principal MID %d, want %d", p.MID(), tt.wantMID)
 			}
 			// The token works as a Bearer token on the gateway endpoints.
 			rep := e.do(t, request{method: http.MethodGet, path: "/platform/v1/endpoints/soap",
@@ -132,8 +132,8 @@ func TestAccountID(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifyToken: %v", err)
 			}
-			if p.MID != tt.wantMID {
-				t.Errorf("got MID %d, want %d", p.MID, tt.wantMID)
+			if p.MID() != tt.wantMID {
+				t.Errorf("got MID %d, want %d", p.MID(), tt.wantMID)
 			}
 		})
 	}

@@ -18,6 +18,10 @@ const (
 	descLegacy        = "This integration is not eligible to use the /v2/token endpoint because the integration was created in a legacy package. To obtain a token for this integration, use the /v1/requestToken endpoint."
 	descGrantType     = `Use "authorization_code" or "refresh_token" or "client_credentials" or "urn:ietf:params:oauth:grant-type:jwt-bearer" as the grant_type.`
 	descScope         = "The requested scope is invalid, unknown, or not granted to this package."
+	descNotAnApp      = "The client is not authorized to request an authorization code using this method."
+	descNotServer     = `The client is a web or public app: use "authorization_code" or "refresh_token" as the grant_type.`
+	descInvalidGrant  = "The authorization code or refresh token is invalid, expired, revoked or already used, " +
+		"or was issued to another client or redirect URI, or the code_verifier does not match."
 )
 
 // oauthError is the JSON error body, in SFMC's field order.
@@ -37,6 +41,7 @@ func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
 func (h *Handler) writeGrantError(w http.ResponseWriter, r *http.Request, err error, basic bool, accountID int64) {
 	var bad errBadRequest
 	switch {
+	case writeRateLimited(w, err):
 	case errors.As(err, &bad):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", string(bad))
 	case errors.Is(err, auth.ErrInvalidClient), errors.Is(err, auth.ErrNotLegacyPackage):
@@ -46,6 +51,12 @@ func (h *Handler) writeGrantError(w http.ResponseWriter, r *http.Request, err er
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", descInvalidClient)
 	case errors.Is(err, auth.ErrLegacyPackage):
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", descLegacy)
+	case errors.Is(err, auth.ErrInvalidGrant):
+		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", descInvalidGrant)
+	case errors.Is(err, auth.ErrUnauthorizedClient):
+		writeOAuthError(w, http.StatusUnauthorized, "unauthorized_client", descNotAnApp)
+	case errors.Is(err, auth.ErrNotServerToServer):
+		writeOAuthError(w, http.StatusUnauthorized, "unauthorized_client", descNotServer)
 	case errors.Is(err, auth.ErrInvalidScope):
 		writeOAuthError(w, http.StatusBadRequest, "invalid_scope", descScope)
 	case errors.Is(err, auth.ErrAccountUnreachable):

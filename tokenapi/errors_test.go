@@ -49,11 +49,9 @@ func TestErrorRows(t *testing.T) {
 		{"grant_type unknown", request{path: "/v2/token", contentType: jsonCT,
 			body: `{"client_id":"{{ID}}","client_secret":"{{SECRET}}","grant_type":"password"}`},
 			400, bodyGrantType},
-		// fuelgate implements no authorization-code flow: the grant is refused
-		// as unsupported, whatever the client.
-		{"auth-code flow", request{path: "/v2/token", contentType: jsonCT,
+		{"auth-code flow: client not allowed (a server-to-server package)", request{path: "/v2/token", contentType: jsonCT,
 			body: `{"grant_type":"authorization_code","code":"c","client_id":"{{ID}}","client_secret":"{{SECRET}}","redirect_uri":"https://example.com/cb"}`},
-			400, `{"error":"unsupported_grant_type","error_description":"fuelgate does not implement the authorization_code grant; use \"client_credentials\" as the grant_type.","error_uri":"https://developer.salesforce.com/docs"}`},
+			401, `{"error":"unauthorized_client","error_description":"The client is not authorized to request an authorization code using this method.","error_uri":"https://developer.salesforce.com/docs"}`},
 		{"unknown path on the auth host", request{method: http.MethodGet, path: "/v2/nothing-here"},
 			404, bodyNotFound},
 		{"unreachable account_id", request{path: "/v2/token", contentType: jsonCT,

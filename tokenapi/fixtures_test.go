@@ -144,8 +144,8 @@ func TestFixtures(t *testing.T) {
 							want = mid
 						}
 					}
-					if p.MID != want {
-						t.Errorf("got MID %d, want %d", p.MID, want)
+					if p.MID() != want {
+						t.Errorf("got MID %d, want %d", p.MID(), want)
 					}
 					if m["expires_in"] != float64(1079) || m["token_type"] != "Bearer" {
 						t.Errorf("got expires_in %v token_type %v, want 1079 Bearer", m["expires_in"], m["token_type"])

@@ -96,7 +96,7 @@ type tokenHandler struct {
 func newTokenHandler(tb testing.TB) *tokenHandler {
 	tb.Helper()
 	dir := tb.TempDir()
-	st, err := sqlite.Open(filepath.Join(dir, "fuelgate.db"))
+	st, err := sqlite.Open(tb.Context(), filepath.Join(dir, "fuelgate.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -106,8 +106,9 @@ func newTokenHandler(tb testing.TB) *tokenHandler {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := auth.New(auth.Config{Store: st, Keys: keys, Log: log})
-	m := manage.New(manage.Config{Store: st, Keys: keys, Log: log, Changed: a.Forget})
+	var a *auth.Service
+	m := manage.New(manage.Config{Store: st, Keys: keys, Log: log, Changed: func() { a.Forget() }})
+	a = auth.New(auth.Config{Store: st, Keys: keys, Manage: m, Log: log})
 	op := manage.Operator()
 	ent, err := m.CreateEnterprise(tb.Context(), op, "Fuzz Enterprise")
 	if err != nil {
@@ -118,7 +119,7 @@ func newTokenHandler(tb testing.TB) *tokenHandler {
 		tb.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	(&Handler{Auth: a, Store: st, PublicURL: "https://auth.example.com", Log: log}).Register(mux)
+	(&Handler{Auth: a, Manage: m, PublicURL: "https://auth.example.com", Log: log}).Register(mux)
 	return &tokenHandler{mux: mux, clientID: pkg.ClientID, clientSecret: sec}
 }
 

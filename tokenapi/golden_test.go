@@ -3,17 +3,13 @@ package tokenapi_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fuelgate/fuelgate/auth"
+	"github.com/fuelgate/fuelgate/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current answers")
 
 // goldenHeaders are the response headers a golden file records.
 var goldenHeaders = []string{"Allow", "Cache-Control", "Content-Type", "Pragma", "WWW-Authenticate"}
@@ -50,25 +46,6 @@ func (e *env) render(t *testing.T, rep reply) []byte {
 	}
 	b.WriteString("\n" + body + "\n")
 	return b.Bytes()
-}
-
-// checkGolden compares got with testdata/name.golden (or writes it with -update).
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("answer differs from %s\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 const jsonCT = "application/json"
@@ -130,8 +107,6 @@ func TestGolden(t *testing.T) {
 		{"grant_type in another case", "unsupported-grant-type", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"Client_Credentials",` + creds + `}`}},
 		{"credentials in the query string are ignored", "unsupported-grant-type", request{path: "/v2/token?grant_type=client_credentials&client_id={{ID}}&client_secret={{SECRET}}", contentType: jsonCT}},
 		{"empty body", "unsupported-grant-type", request{path: "/v2/token", contentType: jsonCT}},
-		{"authorization_code", "grant-authorization-code", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"authorization_code",` + creds + `,"code":"x","redirect_uri":"https://example.com/"}`}},
-		{"refresh_token", "grant-refresh-token", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"refresh_token",` + creds + `,"refresh_token":"x"}`}},
 		{"jwt-bearer", "grant-jwt-bearer", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer",` + creds + `}`}},
 
 		// invalid_request.
@@ -159,9 +134,12 @@ func TestGolden(t *testing.T) {
 		{"scope not granted", "invalid-scope", request{path: "/v2/token", contentType: jsonCT, body: `{` + grant + `,` + creds + `,"scope":"email_read"}`}},
 		{"unknown scope", "invalid-scope", request{path: "/v2/token", contentType: jsonCT, body: `{` + grant + `,` + creds + `,"scope":"bogus"}`}},
 		{"grandchild account_id", "unauthorized-client", request{path: "/v2/token", contentType: jsonCT, body: `{` + grant + `,` + creds + `,"account_id":"{{GRANDCHILD}}"}`}},
+		// A server-to-server package asking for the grants of web and public apps.
+		{"authorization_code by a server-to-server package", "unauthorized-client-not-app", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"authorization_code",` + creds + `,"code":"x","redirect_uri":"https://example.com/"}`}},
+		{"refresh_token by a server-to-server package", "unauthorized-client-not-app", request{path: "/v2/token", contentType: jsonCT, body: `{"grant_type":"refresh_token",` + creds + `,"refresh_token":"x"}`}},
 		{"GET /v2/token", "method-not-allowed", request{method: http.MethodGet, path: "/v2/token"}},
 		{"PUT /v2/token", "method-not-allowed", request{method: http.MethodPut, path: "/v2/token", contentType: jsonCT, body: `{}`}},
-		{"unknown path", "not-found", request{method: http.MethodGet, path: "/v2/authorize"}},
+		{"unknown path", "not-found", request{method: http.MethodGet, path: "/v2/authorization"}},
 
 		// Legacy /v1/requestToken.
 		{"legacy online", "legacy-token", request{path: "/v1/requestToken", contentType: jsonCT, body: `{"clientId":"{{LEGACY_ID}}","clientSecret":"{{LEGACY_SECRET}}"}`}},
@@ -211,7 +189,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := e.render(t, e.do(t, tt.req))
-			if prev, ok := first[tt.golden]; ok && *update {
+			if prev, ok := first[tt.golden]; ok && golden.Updating() {
 				// A shared golden file must not depend on which case wrote it.
 				if !bytes.Equal(got, prev) {
 					t.Errorf("answer differs from the first answer for %s\ngot:\n%s\nwant:\n%s", tt.golden, got, prev)
@@ -219,7 +197,7 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			first[tt.golden] = got
-			checkGolden(t, tt.golden, got)
+			golden.Check(t, tt.golden, got)
 		})
 	}
 
@@ -229,12 +207,12 @@ func TestGolden(t *testing.T) {
 		t.Errorf("another package's token after a foreign revoke: got %v, want none", err)
 	}
 	rep := e.do(t, request{path: "/v2/token/revoke", contentType: formCT, body: "token=" + v2, basic: []string{"{{ID}}", "{{SECRET}}"}})
-	checkGolden(t, "revoke", e.render(t, rep))
+	golden.Check(t, "revoke", e.render(t, rep))
 	if _, err := e.Server.Auth.VerifyToken(ctx, v2); err != auth.ErrLoginFailed {
 		t.Errorf("revoked token: got %v, want ErrLoginFailed", err)
 	}
 	rep = e.do(t, request{path: "/v2/token/introspect", contentType: formCT, body: "token=" + v2, basic: []string{"{{ID}}", "{{SECRET}}"}})
-	checkGolden(t, "introspect-inactive", e.render(t, rep))
+	golden.Check(t, "introspect-inactive", e.render(t, rep))
 	rep = e.do(t, request{method: http.MethodGet, path: "/platform/v1/endpoints/soap", header: bearer(v2)})
-	checkGolden(t, "bearer-unauthorized", e.render(t, rep))
+	golden.Check(t, "bearer-unauthorized", e.render(t, rep))
 }

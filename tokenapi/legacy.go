@@ -8,6 +8,7 @@ import (
 	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/clientip"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 // gatewayDocs is the documentation link of SFMC's API-gateway errors.
@@ -53,6 +54,7 @@ func (h *Handler) requestToken(w http.ResponseWriter, r *http.Request) {
 	toks, err := h.Auth.GrantLegacy(r.Context(), req)
 	h.noteFailure(r, req.ClientID, err)
 	switch {
+	case writeRateLimited(w, err):
 	case err == nil:
 		writeJSON(w, http.StatusOK, legacyResponse{AccessToken: toks.AccessToken, ExpiresIn: toks.ExpiresIn,
 			LegacyToken: toks.LegacyToken, RefreshToken: toks.RefreshToken})
@@ -79,7 +81,7 @@ func (h *Handler) endpointsSOAP(w http.ResponseWriter, r *http.Request) {
 
 // bearer verifies the request's Bearer token, answering 401 in the gateway
 // shape when it is missing, unknown, revoked or expired.
-func (h *Handler) bearer(w http.ResponseWriter, r *http.Request) (*auth.Principal, bool) {
+func (h *Handler) bearer(w http.ResponseWriter, r *http.Request) (*manage.Actor, bool) {
 	scheme, tok, found := strings.Cut(r.Header.Get("Authorization"), " ")
 	if found && strings.EqualFold(scheme, "Bearer") { // the scheme is case-insensitive (RFC 9110 §11.1)
 		p, err := h.Auth.VerifyToken(r.Context(), strings.TrimSpace(tok), fuelgate.TokenAccess, fuelgate.TokenLegacyAccess)

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/fuelgate/fuelgate"
 )
 
 // params are the decoded parameters of a token request.
@@ -107,10 +109,7 @@ func jsonParams(body []byte) (params, error) {
 
 // safeName quotes a parameter name for an error message, truncated.
 func safeName(k string) string {
-	if len(k) > 40 {
-		k = k[:40] + "…"
-	}
-	b, _ := json.Marshal(k)
+	b, _ := json.Marshal(fuelgate.Truncate(k, 40))
 	return string(b)
 }
 

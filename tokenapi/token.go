@@ -32,14 +32,19 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 	}
 	switch gt := p["grant_type"]; gt {
 	case "client_credentials":
-	case "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer":
+		h.clientCredentials(w, r, p)
+	case "authorization_code", "refresh_token":
+		h.appGrant(w, r, p, gt)
+	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type",
-			"fuelgate does not implement the "+gt+" grant; use \"client_credentials\" as the grant_type.")
-		return
+			`fuelgate does not implement the `+gt+` grant; use "client_credentials", "authorization_code" or "refresh_token" as the grant_type.`)
 	default:
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", descGrantType)
-		return
 	}
+}
+
+// clientCredentials serves the client_credentials grant.
+func (h *Handler) clientCredentials(w http.ResponseWriter, r *http.Request, p params) {
 	id, secret, basic, err := clientCredentials(r, p, "client_id", "client_secret")
 	if err != nil {
 		h.writeGrantError(w, r, err, basic, 0)
@@ -49,13 +54,9 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := auth.GrantRequest{ClientID: id, ClientSecret: secret, SourceIP: clientip.From(r)}
-	if v, ok := p["account_id"]; ok && strings.TrimSpace(v) != "" {
-		mid, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil || mid <= 0 {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_request", "account_id must be a positive integer (the MID of a business unit).")
-			return
-		}
-		req.AccountID = mid
+	if req.AccountID, err = accountID(p); err != nil {
+		h.writeGrantError(w, r, err, basic, 0)
+		return
 	}
 	if v, ok := p["scope"]; ok {
 		req.Scope = &v
@@ -70,4 +71,17 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		AccessToken: tok.AccessToken, TokenType: "Bearer", ExpiresIn: tok.ExpiresIn,
 		Scope: strings.Join(tok.Scopes, " "), SOAPInstanceURL: h.baseURL(), RESTInstanceURL: h.baseURL(),
 	})
+}
+
+// accountID parses the optional account_id: a positive MID, 0 when absent or blank.
+func accountID(p params) (int64, error) {
+	v, ok := p["account_id"]
+	if !ok || strings.TrimSpace(v) == "" {
+		return 0, nil
+	}
+	mid, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || mid <= 0 {
+		return 0, errBadRequest("account_id must be a positive integer (the MID of a business unit).")
+	}
+	return mid, nil
 }

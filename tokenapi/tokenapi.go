@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/throttle"
+	"github.com/fuelgate/fuelgate/manage"
 )
 
 // MaxBodyBytes caps a token request body.
@@ -21,8 +21,8 @@ const MaxBodyBytes = 16 << 10
 // Handler serves the auth endpoints.
 type Handler struct {
 	Auth      *auth.Service
-	Store     fuelgate.Store
-	PublicURL string // e.g. "https://auth.example.com"; instance URLs are built from it
+	Manage    *manage.Service // describes a token's actor to itself (userinfo)
+	PublicURL string          // e.g. "https://auth.example.com"; instance URLs are built from it
 	Log       *slog.Logger
 	// Throttle limits failed client authentication (nil: no throttling).
 	Throttle *throttle.Limiter

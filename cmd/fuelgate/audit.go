@@ -22,6 +22,11 @@ type auditJSON struct {
 	Detail   string `json:"detail"`
 }
 
+func toAuditJSON(ev *fuelgate.AuditEvent) auditJSON {
+	return auditJSON{ID: ev.ID, Time: ev.Time.UTC().Format(time.RFC3339), MID: ev.MID, Actor: ev.Actor,
+		Action: ev.Action, Target: ev.Target, Outcome: ev.Outcome, SourceIP: ev.SourceIP, Detail: ev.Detail}
+}
+
 func (m *Main) auditList(ctx context.Context, args []string) error {
 	var c common
 	fs := m.newFlags("audit list", &c)
@@ -43,23 +48,12 @@ func (m *Main) auditList(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: --since must be an RFC 3339 time or a duration", errUsage)
 		}
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	events, err := e.manage.AuditEvents(ctx, manage.Operator(), f)
-	if err != nil {
-		return err
-	}
-	items := make([]auditJSON, 0, len(events))
-	for _, ev := range events {
-		items = append(items, auditJSON{ID: ev.ID, Time: ev.Time.UTC().Format(time.RFC3339), MID: ev.MID, Actor: ev.Actor,
-			Action: ev.Action, Target: ev.Target, Outcome: ev.Outcome, SourceIP: ev.SourceIP, Detail: ev.Detail})
-	}
-	return m.output(c.json, map[string]any{"items": items}, func(w io.Writer) {
-		for _, ev := range items {
-			fmt.Fprintf(w, "%s %-8s %-22s %-28s %-24s %s %s\n", ev.Time, ev.Outcome, ev.Action, ev.Actor, ev.Target, ev.SourceIP, ev.Detail)
-		}
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		events, err := e.manage.AuditEvents(ctx, manage.Operator(), f)
+		return listOf(events, toAuditJSON, func(w io.Writer, items []auditJSON) {
+			for _, ev := range items {
+				fmt.Fprintf(w, "%s %-8s %-22s %-28s %-24s %s %s\n", ev.Time, ev.Outcome, ev.Action, ev.Actor, ev.Target, ev.SourceIP, ev.Detail)
+			}
+		}), err
 	})
 }

@@ -31,22 +31,20 @@ func (m *Main) buCreate(ctx context.Context, args []string) error {
 	if err := requireFlag(*name != "", "name"); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	var a *fuelgate.Account
-	if *parent == 0 {
-		a, err = e.manage.CreateEnterprise(ctx, manage.Operator(), *name)
-	} else {
-		a, err = e.manage.CreateBusinessUnit(ctx, manage.Operator(), *parent, *name)
-	}
-	if err != nil {
-		return err
-	}
-	return m.output(c.json, map[string]int64{"mid": a.MID}, func(w io.Writer) {
-		fmt.Fprintf(w, "created business unit %d %q under %d\n", a.MID, a.Name, a.ParentMID)
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		var a *fuelgate.Account
+		var err error
+		if *parent == 0 {
+			a, err = e.manage.CreateEnterprise(ctx, manage.Operator(), *name)
+		} else {
+			a, err = e.manage.CreateBusinessUnit(ctx, manage.Operator(), *parent, *name)
+		}
+		if err != nil {
+			return printed{}, err
+		}
+		return printed{map[string]int64{"mid": a.MID}, func(w io.Writer) {
+			fmt.Fprintf(w, "created business unit %d %q under %d\n", a.MID, a.Name, a.ParentMID)
+		}}, nil
 	})
 }
 
@@ -56,24 +54,14 @@ func (m *Main) buList(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	all, err := e.manage.BusinessUnits(ctx, manage.Operator())
-	if err != nil {
-		return err
-	}
-	items := make([]buJSON, 0, len(all))
-	for _, a := range all {
-		items = append(items, toBUJSON(a))
-	}
-	return m.output(c.json, map[string]any{"items": items}, func(w io.Writer) {
-		fmt.Fprintf(w, "%-12s %-12s %-7s %s\n", "MID", "PARENT", "ACTIVE", "NAME")
-		for _, a := range items {
-			fmt.Fprintf(w, "%-12d %-12d %-7t %s\n", a.MID, a.ParentMID, a.Active, a.Name)
-		}
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		all, err := e.manage.BusinessUnits(ctx, manage.Operator())
+		return listOf(all, toBUJSON, func(w io.Writer, items []buJSON) {
+			fmt.Fprintf(w, "%-12s %-12s %-7s %s\n", "MID", "PARENT", "ACTIVE", "NAME")
+			for _, a := range items {
+				fmt.Fprintf(w, "%-12d %-12d %-7t %s\n", a.MID, a.ParentMID, a.Active, a.Name)
+			}
+		}), err
 	})
 }
 
@@ -90,20 +78,17 @@ func (m *Main) buUpdate(ctx context.Context, args []string) error {
 	if err := requireFlag(*mid > 0, "mid"); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
 	var namep *string
 	if *name != "" {
 		namep = name
 	}
-	a, err := e.manage.UpdateBusinessUnit(ctx, manage.Operator(), *mid, namep, active.v)
-	if err != nil {
-		return err
-	}
-	return m.output(c.json, toBUJSON(a), func(w io.Writer) {
-		fmt.Fprintf(w, "business unit %d: %q active=%t\n", a.MID, a.Name, a.Active)
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		a, err := e.manage.UpdateBusinessUnit(ctx, manage.Operator(), *mid, namep, active.v)
+		if err != nil {
+			return printed{}, err
+		}
+		return printed{toBUJSON(a), func(w io.Writer) {
+			fmt.Fprintf(w, "business unit %d: %q active=%t\n", a.MID, a.Name, a.Active)
+		}}, nil
 	})
 }

@@ -9,11 +9,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -21,27 +19,6 @@ import (
 
 	_ "modernc.org/sqlite"
 )
-
-// process is a fuelgate server process started by a test.
-type process struct {
-	cmd  *exec.Cmd
-	base string
-}
-
-func startServer(t *testing.T, db string) *process {
-	t.Helper()
-	cmd := exec.Command(buildBinary(t), "serve", "--addr", "127.0.0.1:0", "--db", db)
-	cmd.Stdout = io.Discard
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	return &process{cmd: cmd, base: "http://" + waitListening(t, stderr)}
-}
 
 // TestCrashSafety drives token issuance and admin writes (SOAP creates of
 // business units), kills the server with SIGKILL mid-load, and checks after a
@@ -55,12 +32,14 @@ func TestCrashSafety(t *testing.T) {
 	ent := jsonNumber(t, runJSON(t, nil, "", "bu", "create", "--db", db, "--name", "Crash Ent"), "mid")
 	p := runJSON(t, nil, "", "package", "create", "--db", db, "--mid", ent, "--name", "crash", "--scopes", "accounts_read accounts_write")
 	clientID, secret := p["client_id"].(string), p["client_secret"].(string)
-	srv := startServer(t, db)
+	srv := startServe(t, nil, "--db", db)
 
 	tokenBody := []byte(`{"grant_type":"client_credentials","client_id":"` + clientID + `","client_secret":"` + secret + `"}`)
 	var mu sync.Mutex
 	var tokens []string
 	var mids []string
+	const enoughWrites = 50
+	enough := make(chan struct{}) // closed when enoughWrites are acknowledged
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -85,6 +64,9 @@ func TestCrashSafety(t *testing.T) {
 					if mid, ok := createBU(client, srv.base, tok, fmt.Sprintf("bu-%d-%d", w, i)); ok {
 						mu.Lock()
 						mids = append(mids, mid)
+						if len(mids) == enoughWrites {
+							close(enough)
+						}
 						mu.Unlock()
 					}
 				}
@@ -92,22 +74,16 @@ func TestCrashSafety(t *testing.T) {
 		}()
 	}
 	// Let load build up, then kill the server in the middle of it.
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		mu.Lock()
-		n := len(mids)
-		mu.Unlock()
-		if n >= 50 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	select {
+	case <-enough:
+	case <-time.After(60 * time.Second):
 	}
-	srv.cmd.Process.Signal(syscall.SIGKILL)
-	srv.cmd.Wait()
+	srv.stop(t, syscall.SIGKILL)
 	close(stop)
 	wg.Wait()
-	if len(tokens) < 50 || len(mids) < 20 {
-		t.Fatalf("only %d tokens and %d writes acknowledged before the kill: load too small to prove anything", len(tokens), len(mids))
+	if len(mids) < enoughWrites {
+		t.Fatalf("only %d tokens and %d writes acknowledged in 60 s before the kill, want %d writes: load too small to prove anything",
+			len(tokens), len(mids), enoughWrites)
 	}
 
 	// The database is intact.
@@ -122,7 +98,7 @@ func TestCrashSafety(t *testing.T) {
 	sdb.Close()
 
 	// Every acknowledged write is there, and every acknowledged token verifies.
-	srv2 := startServer(t, db)
+	srv2 := startServe(t, nil, "--db", db)
 	list := runJSON(t, nil, "", "bu", "list", "--db", db)
 	have := map[string]bool{}
 	for _, it := range list["items"].([]any) {
@@ -190,30 +166,41 @@ func retrieveOK(c *http.Client, base, token string) bool {
 	return ok && bytes.Contains([]byte(body), []byte("<OverallStatus>OK</OverallStatus>"))
 }
 
-// TestGracefulShutdownDrains starts a request, sends SIGTERM while the
-// request body is still arriving, then finishes it: the server must answer it
-// before exiting, and exit cleanly.
+// TestGracefulShutdownDrains starts a request, sends SIGTERM while its body
+// has not arrived yet, then sends the body: the server must answer the
+// request before exiting, and exit cleanly. No step waits a fixed time: the
+// request is known to be in its handler when the server answers "100
+// Continue", and the shutdown is known to have begun when the listener
+// refuses new connections.
 func TestGracefulShutdownDrains(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
 	}
 	db := filepath.Join(t.TempDir(), "drain.db")
 	ent := jsonNumber(t, runJSON(t, nil, "", "bu", "create", "--db", db, "--name", "Drain Ent"), "mid")
-	p := runJSON(t, nil, "", "package", "create", "--db", db, "--mid", ent, "--name", "drain")
-	srv := startServer(t, db)
+	p := runJSON(t, nil, "", "package", "create", "--db", db, "--mid", ent, "--name", "drain", "--scopes", "accounts_read")
+	srv := startServe(t, nil, "--db", db)
 	body := `{"grant_type":"client_credentials","client_id":"` + p["client_id"].(string) + `","client_secret":"` + p["client_secret"].(string) + `"}`
-	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+	conn, err := net.Dial("tcp", srv.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
-	time.Sleep(100 * time.Millisecond) // let the server start reading the request
-	srv.cmd.Process.Signal(syscall.SIGTERM)
-	time.Sleep(300 * time.Millisecond) // the server is shutting down with our request in flight
-	fmt.Fprint(conn, body[10:])
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	fmt.Fprintf(conn, "POST /v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body))
+	br := bufio.NewReader(conn)
+	cont, err := http.ReadResponse(br, nil)
+	if err != nil || cont.StatusCode != http.StatusContinue {
+		t.Fatalf("before the body: got %v, %v; want 100 Continue (the handler reads the body)", cont, err)
+	}
+
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitRefused(t, srv.addr)
+
+	fmt.Fprint(conn, body)
+	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("in-flight request dropped during shutdown: %v", err)
 	}
@@ -221,14 +208,30 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("in-flight request answered %d during shutdown, want 200", resp.StatusCode)
 	}
-	done := make(chan error, 1)
-	go func() { done <- srv.cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v", err)
+	case <-srv.exited:
+		if srv.err != nil {
+			t.Fatalf("exit after SIGTERM: %v", srv.err)
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatal("server did not exit within the shutdown deadline")
+		t.Fatal("server did not exit within 20s of answering the last request")
+	}
+}
+
+// waitRefused returns once addr refuses connections: the server has closed
+// its listener, the first step of its shutdown. It fails t after 20 s.
+func waitRefused(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still accepts connections 20s after SIGTERM", addr)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

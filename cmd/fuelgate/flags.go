@@ -94,7 +94,7 @@ func openStore(ctx context.Context, dsn string) (fuelgate.Store, error) {
 		return nil, fuelgate.Errorf(fuelgate.ENOTIMPLEMENTED,
 			"database URL %q: use postgres:// (PostgreSQL) or a SQLite file path", scheme(dsn))
 	}
-	return sqlite.Open(filepath.Clean(dsn))
+	return sqlite.Open(ctx, filepath.Clean(dsn))
 }
 
 func scheme(dsn string) string {

@@ -1,25 +1,18 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/fuelgate/fuelgate/internal/fgtest"
 )
 
 // run runs the CLI in-process and returns its exit status, stdout and stderr.
@@ -51,23 +44,9 @@ func TestServeDemoAndCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dir := t.TempDir()
-	bin := buildBinary(t)
-	db := filepath.Join(dir, "fuelgate.db")
-	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", db)
-	cmd.Env = append(os.Environ(), "FUELGATE_PEPPER=", "FUELGATE_ENCRYPTION_KEY=")
-	var stdout fgtest.Buffer
-	cmd.Stdout = &stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := waitListening(t, stderr)
-	base := "http://" + addr
+	db := filepath.Join(t.TempDir(), "fuelgate.db")
+	srv := startServe(t, map[string]string{"FUELGATE_PEPPER": "", "FUELGATE_ENCRYPTION_KEY": ""}, "--demo", "--db", db)
+	base := srv.base
 
 	resp, err := http.Get(base + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
@@ -75,7 +54,7 @@ func TestServeDemoAndCLI(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	printed := stdout.String()
+	printed := srv.stdout.String()
 	adminPW := match(t, printed, `Admin password: (\S+)`)
 	clientID := match(t, printed, `client ID (\S+)`)
 	clientSecret := match(t, printed, `client secret (\S+)`)
@@ -130,73 +109,9 @@ func TestServeDemoAndCLI(t *testing.T) {
 	_ = clientID
 
 	// SIGTERM stops the server gracefully.
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("server exit after SIGTERM: %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("server did not stop within 20s of SIGTERM")
+	if err := srv.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("server exit after SIGTERM: %v", err)
 	}
-}
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// buildBinary builds the fuelgate binary once per test run.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "fuelgate-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "fuelgate")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-// TestMain removes the built binary after the run.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
-// waitListening reads the server's log until it reports its address.
-func waitListening(t *testing.T, r io.Reader) string {
-	t.Helper()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(r)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`msg="fuelgate listening" addr=(\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case a := <-found:
-		return a
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not report listening within 30s")
-	}
-	return ""
 }
 
 func match(t *testing.T, s, re string) string {

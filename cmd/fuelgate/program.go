@@ -50,18 +50,28 @@ func commands() []command {
 		{"settings show", "show enterprise settings", (*Main).settingsShow},
 		{"settings set", "change enterprise settings", (*Main).settingsSet},
 		{"audit list", "list audit events", (*Main).auditList},
+		{"apply", "bring the database to a provisioning file (-f FILE, YAML or JSON; --dry-run)", (*Main).apply},
+		{"export", "print an enterprise as a provisioning file (YAML, or JSON with --json; no secrets)", (*Main).export},
 		{"bench", "load-test a fuelgate (started on a temp database, or --target) and report", (*Main).bench},
 		{"bench-baseline", "", (*Main).benchBaseline},
+		{"version", "print the version and the VCS revision it was built from", (*Main).version},
 	}
 }
 
 // errUsage marks an error caused by bad arguments (exit status 2).
 var errUsage = errors.New("usage")
 
-// Run runs the subcommand named by args and returns the exit status.
+// Run runs the subcommand named by args and returns the exit status. The
+// flags every command takes (--db, --key-file, --json) may also come before
+// the command: "fuelgate --db x.db bu list".
 func (m *Main) Run(ctx context.Context, args []string) int {
 	if m.Getenv == nil {
 		m.Getenv = func(string) string { return "" }
+	}
+	global, args, err := m.globalFlags(args)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "fuelgate: %v\n", err)
+		return 2
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		m.usage()
@@ -70,7 +80,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	for _, c := range commands() {
 		words := strings.Fields(c.name)
 		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
-			err := c.run(m, ctx, args[len(words):])
+			err := c.run(m, ctx, append(global, args[len(words):]...))
 			switch {
 			case err == nil:
 				return 0
@@ -90,8 +100,31 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	return 2
 }
 
+// globalFlags splits the flags that come before the command from args. They
+// must be flags every command takes (see newFlags); they are handed to the
+// command before its own flags.
+func (m *Main) globalFlags(args []string) (global, rest []string, err error) {
+	known := m.newFlags("", new(common))
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		f := known.Lookup(name)
+		if f == nil || name == "" {
+			return nil, nil, fmt.Errorf("flag %s is not one every command takes (--db, --key-file, --json): put it after the command", args[0])
+		}
+		n := 1
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) {
+			if len(args) < 2 {
+				return nil, nil, fmt.Errorf("flag %s needs a value", args[0])
+			}
+			n = 2
+		}
+		global, args = append(global, args[:n]...), args[n:]
+	}
+	return global, args, nil
+}
+
 func (m *Main) usage() {
-	fmt.Fprintln(m.Stderr, "Usage: fuelgate <command> [flags]\n\nCommands:")
+	fmt.Fprintln(m.Stderr, "Usage: fuelgate [--db DB] [--key-file FILE] [--json] <command> [flags]\n\nCommands:")
 	cmds := commands()
 	sort.SliceStable(cmds, func(i, j int) bool { return cmds[i].name == "serve" && cmds[j].name != "serve" })
 	for _, c := range cmds {
@@ -100,7 +133,7 @@ func (m *Main) usage() {
 		}
 		fmt.Fprintf(m.Stderr, "  %-24s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (default fuelgate.db, or $FUELGATE_DB) and --json.\nRun \"fuelgate <command> -h\" for its flags.")
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (default fuelgate.db, or $FUELGATE_DB), --key-file and --json,\nbefore or after the command. Run \"fuelgate <command> -h\" for its flags.")
 }
 
 // errorText renders an error for the terminal: the safe message of a
@@ -113,12 +146,55 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// output prints v as one JSON object when asJSON, else calls text.
-func (m *Main) output(asJSON bool, v any, text func(w io.Writer)) error {
-	if asJSON {
-		enc := json.NewEncoder(m.Stdout)
-		return enc.Encode(v)
+// printed is what a command prints: json as one JSON object with --json,
+// else text.
+type printed struct {
+	json any
+	text func(w io.Writer)
+}
+
+// listOf is what a list command prints: {"items": [...]} with each of xs
+// converted by toJSON, else text of the converted items.
+func listOf[T, J any](xs []T, toJSON func(T) J, text func(w io.Writer, items []J)) printed {
+	items := make([]J, 0, len(xs))
+	for _, x := range xs {
+		items = append(items, toJSON(x))
 	}
-	text(m.Stdout)
+	return printed{map[string]any{"items": items}, func(w io.Writer) { text(w, items) }}
+}
+
+// act is the body every administrative command shares: it opens the
+// database c names, runs fn on it, closes it, and prints what fn returns.
+func (m *Main) act(ctx context.Context, c *common, fn func(e *env) (printed, error)) error {
+	e, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer e.store.Close()
+	out, err := fn(e)
+	if err != nil {
+		return err
+	}
+	return m.print(c, out)
+}
+
+// print prints out as the flags in c ask.
+func (m *Main) print(c *common, out printed) error {
+	if c.json {
+		return json.NewEncoder(m.Stdout).Encode(out.json)
+	}
+	out.text(m.Stdout)
 	return nil
+}
+
+// actInEnterprise is act for the commands that work on one enterprise: fn
+// gets the enterprise of mid, or the only enterprise when mid is 0.
+func (m *Main) actInEnterprise(ctx context.Context, c *common, mid int64, fn func(e *env, ent int64) (printed, error)) error {
+	return m.act(ctx, c, func(e *env) (printed, error) {
+		ent, err := enterpriseOf(ctx, e, mid)
+		if err != nil {
+			return printed{}, err
+		}
+		return fn(e, ent)
+	})
 }

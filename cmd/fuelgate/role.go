@@ -26,21 +26,6 @@ func toRoleJSON(r *fuelgate.Role) roleJSON {
 	return roleJSON{ID: r.ID, Key: r.Key, Name: r.Name, System: r.System, Permissions: perms}
 }
 
-// openEnterprise opens the database and finds the enterprise of mid, or the
-// only enterprise when mid is 0 (for the commands that act on one enterprise).
-func (m *Main) openEnterprise(ctx context.Context, c *common, mid int64) (*env, int64, error) {
-	e, err := m.open(ctx, c)
-	if err != nil {
-		return nil, 0, err
-	}
-	ent, err := enterpriseOf(ctx, e, mid)
-	if err != nil {
-		e.store.Close()
-		return nil, 0, err
-	}
-	return e, ent, nil
-}
-
 // enterpriseOf returns the enterprise of mid, or the only enterprise when mid is 0.
 func enterpriseOf(ctx context.Context, e *env, mid int64) (int64, error) {
 	if mid > 0 {
@@ -63,30 +48,20 @@ func (m *Main) roleList(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, ent, err := m.openEnterprise(ctx, &c, *mid)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	roles, err := e.manage.Roles(ctx, manage.Operator(), ent)
-	if err != nil {
-		return err
-	}
-	items := make([]roleJSON, 0, len(roles))
-	for _, r := range roles {
-		items = append(items, toRoleJSON(r))
-	}
-	return m.output(c.json, map[string]any{"items": items}, func(w io.Writer) {
-		for _, r := range items {
-			kind := "custom"
-			if r.System {
-				kind = "system"
+	return m.actInEnterprise(ctx, &c, *mid, func(e *env, ent int64) (printed, error) {
+		roles, err := e.manage.Roles(ctx, manage.Operator(), ent)
+		return listOf(roles, toRoleJSON, func(w io.Writer, items []roleJSON) {
+			for _, r := range items {
+				kind := "custom"
+				if r.System {
+					kind = "system"
+				}
+				fmt.Fprintf(w, "%s (%s, %s)\n", r.Name, kind, r.Key)
+				for _, p := range r.Permissions {
+					fmt.Fprintf(w, "    %s\n", p)
+				}
 			}
-			fmt.Fprintf(w, "%s (%s, %s)\n", r.Name, kind, r.Key)
-			for _, p := range r.Permissions {
-				fmt.Fprintf(w, "    %s\n", p)
-			}
-		}
+		}), err
 	})
 }
 
@@ -104,20 +79,17 @@ func (m *Main) roleCreate(ctx context.Context, args []string) error {
 	if err := requireFlag(*name != "", "name"); err != nil {
 		return err
 	}
-	e, ent, err := m.openEnterprise(ctx, &c, *mid)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
 	names := make([]string, 0, len(perms))
 	for _, p := range perms {
 		names = append(names, permissionName(p))
 	}
-	r, err := e.manage.CreateRole(ctx, manage.Operator(), ent, *name, *desc, names)
-	if err != nil {
-		return err
-	}
-	return m.output(c.json, toRoleJSON(r), func(w io.Writer) { fmt.Fprintf(w, "created role %q (%s)\n", r.Name, r.ID) })
+	return m.actInEnterprise(ctx, &c, *mid, func(e *env, ent int64) (printed, error) {
+		r, err := e.manage.CreateRole(ctx, manage.Operator(), ent, *name, *desc, names)
+		if err != nil {
+			return printed{}, err
+		}
+		return printed{toRoleJSON(r), func(w io.Writer) { fmt.Fprintf(w, "created role %q (%s)\n", r.Name, r.ID) }}, nil
+	})
 }
 
 // permissionName accepts a dotted name or an SFMC-style display name.

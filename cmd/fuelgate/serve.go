@@ -16,6 +16,7 @@ import (
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/logbuf"
 	"github.com/fuelgate/fuelgate/manage"
+	"github.com/fuelgate/fuelgate/provision"
 	"github.com/fuelgate/fuelgate/server"
 )
 
@@ -28,6 +29,9 @@ type serveFlags struct {
 	logFormat        string
 	pprofAddr        string
 	auditRetention   time.Duration
+	refreshLifetime  time.Duration
+	limits           limitFlags
+	apply            string
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -43,9 +47,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&f.logFormat, "log-format", envOr(m.Getenv, "FUELGATE_LOG_FORMAT", "text"), "log format: text or json")
 	fs.DurationVar(&f.auditRetention, "audit-retention", envDuration(m.Getenv, "FUELGATE_AUDIT_RETENTION", 90*24*time.Hour),
 		"how long audit events are kept; older ones are swept (e.g. 2160h; negative keeps them forever; $FUELGATE_AUDIT_RETENTION)")
+	fs.DurationVar(&f.refreshLifetime, "refresh-token-lifetime", envDuration(m.Getenv, "FUELGATE_REFRESH_TOKEN_LIFETIME", 30*24*time.Hour),
+		"lifetime of refresh tokens: web and public apps (renewed by each refresh) and legacy packages ($FUELGATE_REFRESH_TOKEN_LIFETIME)")
 	fs.StringVar(&f.pprofAddr, "pprof-addr", m.Getenv("FUELGATE_PPROF_ADDR"), "serve Go profiling (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060 ($FUELGATE_PPROF_ADDR)")
+	f.limits.register(fs, m.Getenv)
+	fs.StringVar(&f.apply, "apply", m.Getenv("FUELGATE_APPLY"), "apply this provisioning file (YAML or JSON) at start, before serving; a bad file stops the start and changes nothing ($FUELGATE_APPLY)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	var doc *provision.Document
+	if f.apply != "" {
+		var err error
+		if doc, err = provision.ReadFile(f.apply, m.Getenv); err != nil {
+			return err
+		}
 	}
 	// The log is written out every logFlush, not line by line (see logbuf).
 	logOut := logbuf.New(m.Stderr, logFlush)
@@ -73,8 +88,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := checkPublicURL(public, log); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public,
-		Auth: auth.Config{AuditRetention: f.auditRetention}})
+	cfg := server.Config{Store: e.store, Keys: e.keys, Log: log, TLS: tlsConf, PublicURL: public,
+		Auth: auth.Config{AuditRetention: f.auditRetention, RefreshLifetime: f.refreshLifetime}}
+	f.limits.apply(&cfg)
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -83,11 +100,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if doc != nil {
+		if err := m.applyAtStart(ctx, srv.Manage, doc, f.apply); err != nil {
+			return err
+		}
+	}
 	boot, err := srv.Manage.Bootstrap(ctx, f.enterprise, f.demo)
 	if err != nil {
 		return err
 	}
 	m.printBootstrap(boot, public, caFile, f.demo)
+	fmt.Fprintf(m.Stdout, "Admin console: %s/console/\n", strings.TrimRight(public, "/"))
 	log.Info("fuelgate listening", "addr", ln.Addr().String(), "public_url", public, "db", redactDSN(f.db))
 	logOut.Flush() // whoever waits for this line gets it now
 	return srv.Serve(ctx, ln)
@@ -102,7 +125,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 // buffer live. GOGC and GOMEMLIMIT in the environment take precedence.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(40 << 20)
+		server.SoftMemoryLimit(40 << 20) // raised above the live heap when it outgrows 40 MiB
 	}
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(300)

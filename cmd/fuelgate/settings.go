@@ -10,13 +10,13 @@ import (
 )
 
 type settingsJSON struct {
-	EnterpriseMID    int64  `json:"enterprise_mid"`
-	PermissionModel  string `json:"permission_model"`
-	APIPasswordLogin bool   `json:"api_password_login"`
-	LockoutThreshold int    `json:"lockout_threshold"`
-	LockoutDuration  string `json:"lockout_duration"`
-	TokenLifetime    string `json:"token_lifetime"`
-	ExpiresIn        int64  `json:"expires_in"`
+	EnterpriseMID    int64                    `json:"enterprise_mid"`
+	PermissionModel  fuelgate.PermissionModel `json:"permission_model"`
+	APIPasswordLogin bool                     `json:"api_password_login"`
+	LockoutThreshold int                      `json:"lockout_threshold"`
+	LockoutDuration  string                   `json:"lockout_duration"`
+	TokenLifetime    string                   `json:"token_lifetime"`
+	ExpiresIn        int64                    `json:"expires_in"`
 }
 
 func toSettingsJSON(s *fuelgate.Settings) settingsJSON {
@@ -25,12 +25,13 @@ func toSettingsJSON(s *fuelgate.Settings) settingsJSON {
 		ExpiresIn: fuelgate.ExpiresIn(s.TokenLifetime)}
 }
 
-func (m *Main) printSettings(c common, s *fuelgate.Settings) error {
+// printSettings is what the settings commands print.
+func printSettings(s *fuelgate.Settings) printed {
 	j := toSettingsJSON(s)
-	return m.output(c.json, j, func(w io.Writer) {
+	return printed{j, func(w io.Writer) {
 		fmt.Fprintf(w, "enterprise:          %d\npermission model:    %s\napi password login:  %t\nlockout threshold:   %d\nlockout duration:    %s\ntoken lifetime:      %s (expires_in %d)\n",
 			j.EnterpriseMID, j.PermissionModel, j.APIPasswordLogin, j.LockoutThreshold, j.LockoutDuration, j.TokenLifetime, j.ExpiresIn)
-	})
+	}}
 }
 
 func (m *Main) settingsShow(ctx context.Context, args []string) error {
@@ -40,16 +41,13 @@ func (m *Main) settingsShow(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, ent, err := m.openEnterprise(ctx, &c, *mid)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	s, err := e.manage.Settings(ctx, manage.Operator(), ent)
-	if err != nil {
-		return err
-	}
-	return m.printSettings(c, s)
+	return m.actInEnterprise(ctx, &c, *mid, func(e *env, ent int64) (printed, error) {
+		s, err := e.manage.Settings(ctx, manage.Operator(), ent)
+		if err != nil {
+			return printed{}, err
+		}
+		return printSettings(s), nil
+	})
 }
 
 func (m *Main) settingsSet(ctx context.Context, args []string) error {
@@ -76,16 +74,14 @@ func (m *Main) settingsSet(ctx context.Context, args []string) error {
 		ch.TokenLifetime = lifetime
 	}
 	if *model != "" {
-		ch.PermissionModel = model
+		pm := fuelgate.PermissionModel(*model)
+		ch.PermissionModel = &pm
 	}
-	e, ent, err := m.openEnterprise(ctx, &c, *mid)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	s, err := e.manage.UpdateSettings(ctx, manage.Operator(), ent, ch)
-	if err != nil {
-		return err
-	}
-	return m.printSettings(c, s)
+	return m.actInEnterprise(ctx, &c, *mid, func(e *env, ent int64) (printed, error) {
+		s, err := e.manage.UpdateSettings(ctx, manage.Operator(), ent, ch)
+		if err != nil {
+			return printed{}, err
+		}
+		return printSettings(s), nil
+	})
 }

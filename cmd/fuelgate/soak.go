@@ -15,13 +15,16 @@ type soakSample struct {
 	Requests int64   `json:"requests"`
 	Errors   int64   `json:"errors"`
 	RPS      float64 `json:"rps"`
-	RSSMB    float64 `json:"server_rss_mb"`
-	CPU      float64 `json:"server_cpu_cores"`
+	// Generator names the load generator (wrk or builtin).
+	Generator string  `json:"generator"`
+	RSSMB     float64 `json:"server_rss_mb"`
+	CPU       float64 `json:"server_cpu_cores"`
 }
 
 // soak runs mixed load (every fuelgate scenario in turn, one interval each)
-// for d and reports errors and the server's RSS per interval.
-func (m *Main) soak(ctx context.Context, t *bench.Target, conns int, d time.Duration, asJSON bool) error {
+// for d from the generator gen and reports errors and the server's RSS per
+// interval.
+func (m *Main) soak(ctx context.Context, t *bench.Target, conns int, d time.Duration, gen bench.Options, asJSON bool) error {
 	interval := min(30*time.Second, max(d/10, 2*time.Second))
 	var samples []soakSample
 	scs := bench.Scenarios()[1:] // everything but the baseline
@@ -32,15 +35,17 @@ func (m *Main) soak(ctx context.Context, t *bench.Target, conns int, d time.Dura
 		if dur < 500*time.Millisecond {
 			break
 		}
-		res, err := bench.Run(ctx, t, sc, bench.Options{Duration: dur, Connections: conns, Warmup: -1})
+		o := gen
+		o.Duration, o.Connections, o.Warmup = dur, conns, -1
+		res, err := bench.Run(ctx, t, sc, o)
 		if err != nil {
 			return err
 		}
 		s := soakSample{At: time.Now().UTC().Format(time.RFC3339), Requests: res.Requests, Errors: res.Errors, RPS: res.RPS,
-			RSSMB: res.ServerRSSMB, CPU: res.ServerCPU}
+			Generator: res.Generator, RSSMB: res.ServerRSSMB, CPU: res.ServerCPU}
 		samples = append(samples, s)
 		if !asJSON {
-			fmt.Fprintf(m.Stdout, "%s %-12s %8d req %8.0f req/s %5d errors  rss %6.1f MB\n", s.At, sc.Name, s.Requests, s.RPS, s.Errors, s.RSSMB)
+			fmt.Fprintf(m.Stdout, "%s %-12s %-7s %8d req %8.0f req/s %5d errors  rss %6.1f MB\n", s.At, sc.Name, s.Generator, s.Requests, s.RPS, s.Errors, s.RSSMB)
 		}
 	}
 	if asJSON {

@@ -3,10 +3,8 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -19,17 +17,7 @@ func TestSelfSignedTLS(t *testing.T) {
 		t.Skip("runs the binary")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(buildBinary(t), "serve", "--tls-self-signed", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "f.db"))
-	cmd.Stdout = io.Discard
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := waitListening(t, stderr)
+	addr := startServe(t, nil, "--tls-self-signed", "--db", filepath.Join(dir, "f.db")).addr
 	pem, err := os.ReadFile(filepath.Join(dir, "fuelgate-ca.pem"))
 	if err != nil {
 		t.Fatalf("no CA file next to the database: %v", err)

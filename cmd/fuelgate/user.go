@@ -72,17 +72,14 @@ func (m *Main) userCreate(ctx context.Context, args []string) error {
 		return err
 	}
 	in.Password = pw
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	u, err := e.manage.CreateUser(ctx, manage.Operator(), in)
-	if err != nil {
-		return err
-	}
-	return m.output(c.json, map[string]any{"id": u.ID, "username": u.Username}, func(w io.Writer) {
-		fmt.Fprintf(w, "created user %d %q\n", u.ID, u.Username)
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		u, err := e.manage.CreateUser(ctx, manage.Operator(), in)
+		if err != nil {
+			return printed{}, err
+		}
+		return printed{map[string]any{"id": u.ID, "username": u.Username}, func(w io.Writer) {
+			fmt.Fprintf(w, "created user %d %q\n", u.ID, u.Username)
+		}}, nil
 	})
 }
 
@@ -95,36 +92,41 @@ func (m *Main) userList(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	users, err := e.manage.Users(ctx, manage.Operator(), f)
-	if err != nil {
-		return err
-	}
-	items := make([]userJSON, 0, len(users))
-	for _, u := range users {
-		items = append(items, toUserJSON(u))
-	}
-	return m.output(c.json, map[string]any{"items": items}, func(w io.Writer) {
-		fmt.Fprintf(w, "%-8s %-24s %-8s %-7s %-7s %s\n", "ID", "USERNAME", "API", "ACTIVE", "LOCKED", "ROLES")
-		for _, u := range items {
-			fmt.Fprintf(w, "%-8d %-24s %-8t %-7t %-7t %s\n", u.ID, u.Username, u.APIUser, u.Active, u.Locked, strings.Join(u.Roles, ", "))
-		}
+	return m.act(ctx, &c, func(e *env) (printed, error) {
+		users, err := e.manage.Users(ctx, manage.Operator(), f)
+		return listOf(users, toUserJSON, func(w io.Writer, items []userJSON) {
+			fmt.Fprintf(w, "%-8s %-24s %-8s %-7s %-7s %s\n", "ID", "USERNAME", "API", "ACTIVE", "LOCKED", "ROLES")
+			for _, u := range items {
+				fmt.Fprintf(w, "%-8d %-24s %-8t %-7t %-7t %s\n", u.ID, u.Username, u.APIUser, u.Active, u.Locked, strings.Join(u.Roles, ", "))
+			}
+		}), err
 	})
 }
 
-// findUser resolves --id or --username.
-func findUser(ctx context.Context, e *env, id int64, username string) (*fuelgate.User, error) {
-	if id > 0 {
-		return e.store.User(ctx, id)
+// actOnUser is act for the commands that change one user, named by --id or
+// --username: fn changes it and returns it as it now is, and the command
+// prints it, saying what was done.
+func (m *Main) actOnUser(ctx context.Context, c *common, id int64, username, done string,
+	fn func(e *env, u *fuelgate.User) (*fuelgate.User, error)) error {
+	if id <= 0 && username == "" {
+		return fmt.Errorf("%w: give --id or --username", errUsage)
 	}
-	if username == "" {
-		return nil, fmt.Errorf("%w: give --id or --username", errUsage)
-	}
-	return e.store.UserByUsername(ctx, username)
+	return m.act(ctx, c, func(e *env) (printed, error) {
+		var u *fuelgate.User
+		var err error
+		if id > 0 {
+			u, err = e.store.User(ctx, id)
+		} else {
+			u, err = e.store.UserByUsername(ctx, username)
+		}
+		if err != nil {
+			return printed{}, err
+		}
+		if u, err = fn(e, u); err != nil {
+			return printed{}, err
+		}
+		return printed{toUserJSON(u), func(w io.Writer) { fmt.Fprintf(w, "%s user %d %q\n", done, u.ID, u.Username) }}, nil
+	})
 }
 
 func (m *Main) userUpdate(ctx context.Context, args []string) error {
@@ -146,15 +148,6 @@ func (m *Main) userUpdate(ctx context.Context, args []string) error {
 	fs.Var(&mids, "bu", "replace the associated business units (repeatable)")
 	setPassword := fs.Bool("password", false, "set a new password (from FUELGATE_PASSWORD or stdin)")
 	if err := parse(fs, args); err != nil {
-		return err
-	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	u, err := findUser(ctx, e, *id, *username)
-	if err != nil {
 		return err
 	}
 	ch := manage.UserChange{Active: active.v, APIUser: apiUser.v, WebServices: webServices.v, DigestCapable: digest.v}
@@ -182,11 +175,9 @@ func (m *Main) userUpdate(ctx context.Context, args []string) error {
 		}
 		ch.Password = &pw
 	}
-	u, err = e.manage.UpdateUser(ctx, manage.Operator(), u.ID, ch)
-	if err != nil {
-		return err
-	}
-	return m.output(c.json, toUserJSON(u), func(w io.Writer) { fmt.Fprintf(w, "updated user %d %q\n", u.ID, u.Username) })
+	return m.actOnUser(ctx, &c, *id, *username, "updated", func(e *env, u *fuelgate.User) (*fuelgate.User, error) {
+		return e.manage.UpdateUser(ctx, manage.Operator(), u.ID, ch)
+	})
 }
 
 func (m *Main) userUnlock(ctx context.Context, args []string) error {
@@ -197,17 +188,7 @@ func (m *Main) userUnlock(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	e, err := m.open(ctx, &c)
-	if err != nil {
-		return err
-	}
-	defer e.store.Close()
-	u, err := findUser(ctx, e, *id, *username)
-	if err != nil {
-		return err
-	}
-	if u, err = e.manage.UnlockUser(ctx, manage.Operator(), u.ID); err != nil {
-		return err
-	}
-	return m.output(c.json, toUserJSON(u), func(w io.Writer) { fmt.Fprintf(w, "unlocked user %d %q\n", u.ID, u.Username) })
+	return m.actOnUser(ctx, &c, *id, *username, "unlocked", func(e *env, u *fuelgate.User) (*fuelgate.User, error) {
+		return e.manage.UnlockUser(ctx, manage.Operator(), u.ID)
+	})
 }

@@ -103,7 +103,7 @@ func New(t testing.TB, opts ...Options) *Env {
 	}
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "fuelgate.db")
-	st, err := sqlite.Open(dbPath)
+	st, err := sqlite.Open(t.Context(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,6 @@ func New(t testing.TB, opts ...Options) *Env {
 		logw = io.Discard
 	}
 	e := &Env{T: t, DBPath: dbPath, Store: st, Keys: keys, Clock: &Clock{}}
-	st.SetClock(e.Clock.Now) // nonce expiry follows the test clock too
 	hs := httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + hs.Listener.Addr().String()
 	cfg := server.Config{PublicURL: e.URL, Store: st, Keys: keys, Now: e.Clock.Now,

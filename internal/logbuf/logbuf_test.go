@@ -3,33 +3,48 @@ package logbuf
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/fuelgate/fuelgate/internal/fgtest"
 )
 
+// TestWritesWithinInterval runs in a synctest bubble: time is fake and
+// advances only when every goroutine in the bubble is blocked, so the
+// interval's edges are exact and no wall-clock timer decides the outcome.
 func TestWritesWithinInterval(t *testing.T) {
-	var out fgtest.Buffer
-	w := New(&out, 20*time.Millisecond)
-	w.Write([]byte("one\n"))
-	w.Write([]byte("two\n"))
-	if out.String() != "" {
-		t.Fatalf("written before the interval: %q", out.String())
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for out.String() != "one\ntwo\n" {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 5s: got %q, want both lines", out.String())
+	synctest.Test(t, func(t *testing.T) {
+		const interval = 20 * time.Millisecond
+		var out fgtest.Buffer
+		w := New(&out, interval)
+		w.Write([]byte("one\n"))
+		w.Write([]byte("two\n"))
+
+		time.Sleep(interval - time.Nanosecond)
+		synctest.Wait()
+		if got := out.String(); got != "" {
+			t.Fatalf("written before the interval ended: %q", got)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	w.Write([]byte("three\n"))
-	for !strings.HasSuffix(out.String(), "three\n") {
-		if time.Now().After(deadline) {
-			t.Fatalf("a line after the first flush was not written: %q", out.String())
+
+		time.Sleep(time.Nanosecond)
+		synctest.Wait()
+		if got, want := out.String(), "one\ntwo\n"; got != want {
+			t.Fatalf("when the interval ended: got %q, want %q", got, want)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+
+		// A line after the first flush arms a new interval.
+		w.Write([]byte("three\n"))
+		synctest.Wait()
+		if got, want := out.String(), "one\ntwo\n"; got != want {
+			t.Fatalf("a line after the flush was written at once: got %q, want %q", got, want)
+		}
+		time.Sleep(interval)
+		synctest.Wait()
+		if got, want := out.String(), "one\ntwo\nthree\n"; got != want {
+			t.Fatalf("an interval after the third line: got %q, want %q", got, want)
+		}
+		w.Close()
+	})
 }
 
 func TestCloseFlushesAndWritesThrough(t *testing.T) {

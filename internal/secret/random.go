@@ -43,3 +43,20 @@ func randomString(n int, alphabet string) string {
 	}
 	return string(out)
 }
+
+// GUID returns a random RFC 4122 version 4 UUID in the lower-case form SFMC
+// uses for ObjectIDs.
+func GUID() string {
+	b := Bytes(16)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[c>>4], hex[c&15])
+	}
+	return string(out)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +74,10 @@ func TestIdentifiers(t *testing.T) {
 	}
 	if p := Password(); len(p) != 20 {
 		t.Fatalf("Password length %d, want 20", len(p))
+	}
+	guid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if g, h := GUID(), GUID(); !guid.MatchString(g) || g == h {
+		t.Fatalf("GUIDs %q, %q: want two different version-4 UUIDs", g, h)
 	}
 }
 

@@ -19,9 +19,10 @@ const highVolumeAction = "token.issue"
 
 // AppendAudit stores an audit event and sets e.ID.
 func (s *Store) AppendAudit(ctx context.Context, e *fuelgate.AuditEvent) error {
-	const insert = `INSERT INTO audit_events (at, mid, actor, action, target, outcome, source_ip, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	args := []any{Micros(e.Time), e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail}
+	const insert = `INSERT INTO audit_events (at, enterprise_mid, mid, actor, action, target, outcome, source_ip, detail, aggregate_count)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	args := []any{Micros(e.Time), e.EnterpriseMID, e.MID, e.Actor, e.Action, e.Target, e.Outcome, e.SourceIP, e.Detail,
+		int64(e.Count)}
 	return s.write(ctx, func(s *Store) error {
 		var id int64
 		var err error
@@ -42,9 +43,16 @@ func (s *Store) AppendAudit(ctx context.Context, e *fuelgate.AuditEvent) error {
 }
 
 // AuditEvents returns the events f selects, newest (highest ID) first. Since
-// keeps events at or after it; an Action ending in "." matches as a prefix.
+// keeps events at or after it; an Action ending in "." matches as a prefix;
+// an empty non-nil MIDs selects nothing.
 func (s *Store) AuditEvents(ctx context.Context, f fuelgate.AuditFilter) ([]*fuelgate.AuditEvent, error) {
 	var w where
+	if f.EnterpriseMID != 0 {
+		w.add("enterprise_mid = " + w.arg(f.EnterpriseMID))
+	}
+	if f.MIDs != nil {
+		w.add("mid IN (" + w.args64(f.MIDs) + ")")
+	}
 	if !f.Since.IsZero() {
 		w.add("at >= " + w.arg(Micros(f.Since)))
 	}
@@ -72,7 +80,7 @@ func (s *Store) AuditEvents(ctx context.Context, f fuelgate.AuditFilter) ([]*fue
 	if limit <= 0 {
 		limit = defaultAuditLimit
 	}
-	query := `SELECT id, at, mid, actor, action, target, outcome, source_ip, detail FROM audit_events` +
+	query := `SELECT id, at, enterprise_mid, mid, actor, action, target, outcome, source_ip, detail, aggregate_count FROM audit_events` +
 		w.String() + " ORDER BY id DESC LIMIT " + w.arg(limit)
 	rows, err := s.q().QueryContext(ctx, query, w.args...)
 	if err != nil {
@@ -82,11 +90,11 @@ func (s *Store) AuditEvents(ctx context.Context, f fuelgate.AuditFilter) ([]*fue
 	list := []*fuelgate.AuditEvent{}
 	for rows.Next() {
 		var e fuelgate.AuditEvent
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.MID, &e.Actor, &e.Action, &e.Target, &e.Outcome, &e.SourceIP, &e.Detail); err != nil {
+		var at, count int64
+		if err := rows.Scan(&e.ID, &at, &e.EnterpriseMID, &e.MID, &e.Actor, &e.Action, &e.Target, &e.Outcome, &e.SourceIP, &e.Detail, &count); err != nil {
 			return nil, s.internal("AuditEvents", err)
 		}
-		e.Time = FromMicros(at)
+		e.Time, e.Count = FromMicros(at), int(count)
 		list = append(list, &e)
 	}
 	if err := rows.Err(); err != nil {

@@ -20,19 +20,34 @@ const (
 	yields   = 4
 )
 
-// committer runs the write transactions of a database that allows one writer
-// at a time (SQLite) with group commit: jobs that queue while a transaction
-// commits run together in the next one, each inside its own SAVEPOINT, and
-// are acknowledged only after that transaction commits. A job that fails is
-// rolled back to its savepoint and does not affect the others. The result is
-// the same as running the jobs one after another, with one commit for many.
+// committer groups write transactions (group commit): jobs that queue while
+// a transaction runs or commits run together in a later one, and are
+// acknowledged only after that transaction commits. A batch first runs its
+// jobs one after another; if one fails, the batch runs again with each job
+// inside its own SAVEPOINT, so a failing job is undone alone (a job's
+// function may therefore run twice). The result is the same as running the
+// jobs one after another, with one commit — one flush to disk — for many.
+//
+// Batches run in lanes, each one transaction at a time. With
+// Dialect.SerializeWrites there is one lane on one connection held for the
+// Store's life (SQLite: one writer at a time, its page cache kept warm).
+// With Dialect.WriteLanes there are that many lanes, each taking a pool
+// connection for a batch and returning it after the commit (PostgreSQL: one
+// batch runs its statements while another waits for its commit's flush).
 type committer struct {
 	s       *Store
-	conn    *sql.Conn // the connection every batch runs on; nil: any of the pool
+	lanes   []*lane
 	jobs    chan *job
 	between chan *betweenJob // work to run outside any transaction, see Store.BetweenWrites
 	quit    chan struct{}
 	wg      sync.WaitGroup
+}
+
+// lane runs one batch at a time.
+type lane struct {
+	c         *committer
+	dedicated bool      // batches run on conn, replaced when it breaks
+	conn      *sql.Conn // the dedicated connection; nil: any of the pool
 }
 
 type betweenJob struct {
@@ -41,22 +56,32 @@ type betweenJob struct {
 }
 
 type job struct {
-	ctx  context.Context
-	fn   func(tx fuelgate.Store) error
-	done chan error
+	ctx context.Context
+	fn  func(tx fuelgate.Store) error
+	// lossy marks a write that may be lost on a database crash without harm
+	// (see Store.writeLossy); a batch of lossy jobs only commits
+	// asynchronously (Dialect.AsyncCommit).
+	lossy bool
+	done  chan error
 }
 
-func newCommitter(s *Store) *committer {
+func newCommitter(s *Store, lanes int, dedicated bool) *committer {
 	c := &committer{s: s, jobs: make(chan *job, 1024), between: make(chan *betweenJob), quit: make(chan struct{})}
-	c.conn = c.writerConn()
-	c.wg.Add(1)
-	go c.loop()
+	for range lanes {
+		l := &lane{c: c, dedicated: dedicated}
+		if dedicated {
+			l.conn = l.writerConn()
+		}
+		c.lanes = append(c.lanes, l)
+		c.wg.Add(1)
+		go l.loop()
+	}
 	return c
 }
 
 // run queues fn and waits for its outcome.
-func (c *committer) run(ctx context.Context, fn func(tx fuelgate.Store) error) error {
-	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+func (c *committer) run(ctx context.Context, fn func(tx fuelgate.Store) error, lossy bool) error {
+	j := &job{ctx: ctx, fn: fn, lossy: lossy, done: make(chan error, 1)}
 	select {
 	case c.jobs <- j:
 	case <-ctx.Done():
@@ -70,17 +95,17 @@ func (c *committer) run(ctx context.Context, fn func(tx fuelgate.Store) error) e
 	return <-j.done
 }
 
-// writerConn takes one connection of the pool for all write batches, so
-// that the pages they touch stay in one page cache, and applies
+// writerConn takes one connection of the pool for all of a dedicated lane's
+// batches, so that the pages they touch stay in one page cache, and applies
 // Dialect.WriterPragmas to it. Without it (an error), batches use any pooled
 // connection.
-func (c *committer) writerConn() *sql.Conn {
+func (l *lane) writerConn() *sql.Conn {
 	ctx := context.Background()
-	conn, err := c.s.db.Conn(ctx)
+	conn, err := l.c.s.db.Conn(ctx)
 	if err != nil {
 		return nil
 	}
-	for _, p := range c.s.dialect.WriterPragmas {
+	for _, p := range l.c.s.dialect.WriterPragmas {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			conn.Close()
 			return nil
@@ -89,26 +114,43 @@ func (c *committer) writerConn() *sql.Conn {
 	return conn
 }
 
-// begin starts a batch's transaction. A writer connection the driver has
-// given up on is replaced, so that one broken connection cannot fail every
-// later write.
-func (c *committer) begin() (*sql.Tx, error) {
-	if c.conn != nil {
-		tx, err := c.conn.BeginTx(context.Background(), nil)
+// begin starts a batch's transaction; async asks for an asynchronous commit
+// (Dialect.AsyncCommit). A dedicated connection the driver has given up on
+// is replaced, so that one broken connection cannot fail every later write.
+func (l *lane) begin(async bool) (*sql.Tx, error) {
+	tx, err := l.beginTx()
+	if err != nil || !async || l.c.s.dialect.AsyncCommit == "" {
+		return tx, err
+	}
+	if _, err := tx.ExecContext(context.Background(), l.c.s.dialect.AsyncCommit); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
+func (l *lane) beginTx() (*sql.Tx, error) {
+	ctx := context.Background()
+	if l.conn != nil {
+		tx, err := l.conn.BeginTx(ctx, nil)
 		if !errors.Is(err, driver.ErrBadConn) && !errors.Is(err, sql.ErrConnDone) {
 			return tx, err
 		}
-		c.conn.Close()
-		c.conn = c.writerConn()
-		if c.conn != nil {
-			return c.conn.BeginTx(context.Background(), nil)
+		l.conn.Close()
+		l.conn = l.writerConn()
+		if l.conn != nil {
+			return l.conn.BeginTx(ctx, nil)
 		}
 	}
-	return c.s.db.BeginTx(context.Background(), nil)
+	return l.c.s.db.BeginTx(ctx, nil)
 }
 
-// runBetween runs fn between two batches.
+// runBetween runs fn between two batches. It needs a single lane: with
+// several, another lane's transaction may be open while fn runs.
 func (c *committer) runBetween(ctx context.Context, fn func() error) error {
+	if len(c.lanes) != 1 {
+		return c.s.internal("BetweenWrites", errors.New("needs a single write lane"))
+	}
 	b := &betweenJob{fn: fn, done: make(chan error, 1)}
 	select {
 	case c.between <- b:
@@ -123,12 +165,15 @@ func (c *committer) runBetween(ctx context.Context, fn func() error) error {
 func (c *committer) stop() {
 	close(c.quit)
 	c.wg.Wait()
-	if c.conn != nil {
-		c.conn.Close()
+	for _, l := range c.lanes {
+		if l.conn != nil {
+			l.conn.Close()
+		}
 	}
 }
 
-func (c *committer) loop() {
+func (l *lane) loop() {
+	c := l.c
 	defer c.wg.Done()
 	for {
 		var first *job
@@ -142,7 +187,7 @@ func (c *committer) loop() {
 			return
 		}
 		batch := c.fill([]*job{first})
-		c.commit(batch)
+		l.commit(batch)
 	}
 }
 
@@ -188,40 +233,52 @@ func (c *committer) drain() {
 	}
 }
 
+// asyncOnly reports whether every job of batch may be lost on a database
+// crash, so that the batch may commit asynchronously.
+func asyncOnly(batch []*job) bool {
+	for _, j := range batch {
+		if !j.lossy {
+			return false
+		}
+	}
+	return true
+}
+
 // commit runs one batch in one transaction. It first runs the jobs one
 // after another without savepoints (the common case: nothing fails); if a
 // job fails, that transaction is rolled back and the batch runs again with a
 // savepoint around each job, so that only the failing jobs are undone.
-func (c *committer) commit(batch []*job) {
+func (l *lane) commit(batch []*job) {
 	if len(batch) == 1 {
-		c.commitOne(batch[0])
+		l.commitOne(batch[0])
 		return
 	}
-	if c.commitFast(batch) {
+	if l.commitFast(batch) {
 		return
 	}
-	c.commitIsolated(batch)
+	l.commitIsolated(batch)
 }
 
 // commitOne runs a lone job in its own transaction: no savepoint is needed,
 // its failure rolls back only itself.
-func (c *committer) commitOne(j *job) {
+func (l *lane) commitOne(j *job) {
+	s := l.c.s
 	if err := j.ctx.Err(); err != nil {
-		j.done <- c.s.internal("Atomic", err)
+		j.done <- s.internal("Atomic", err)
 		return
 	}
-	tx, err := c.begin()
+	tx, err := l.begin(j.lossy)
 	if err != nil {
-		j.done <- c.s.internal("Atomic", err)
+		j.done <- s.internal("Atomic", err)
 		return
 	}
-	if err := c.runPlain(tx, j); err != nil {
+	if err := runPlain(s, tx, j); err != nil {
 		tx.Rollback()
 		j.done <- err
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		j.done <- c.s.internal("Atomic", err)
+		j.done <- s.internal("Atomic", err)
 		return
 	}
 	j.done <- nil
@@ -229,18 +286,19 @@ func (c *committer) commitOne(j *job) {
 
 // commitFast runs the batch without savepoints. It reports false, having
 // rolled back and answered nobody, when a job failed.
-func (c *committer) commitFast(batch []*job) bool {
+func (l *lane) commitFast(batch []*job) bool {
+	s := l.c.s
 	for _, j := range batch {
 		if j.ctx.Err() != nil {
 			return false
 		}
 	}
-	tx, err := c.begin()
+	tx, err := l.begin(asyncOnly(batch))
 	if err != nil {
 		return false
 	}
 	for _, j := range batch {
-		if err := c.runPlain(tx, j); err != nil {
+		if err := runPlain(s, tx, j); err != nil {
 			tx.Rollback()
 			return false
 		}
@@ -248,7 +306,7 @@ func (c *committer) commitFast(batch []*job) bool {
 	err = tx.Commit()
 	for _, j := range batch {
 		if err != nil {
-			j.done <- c.s.internal("Atomic", err)
+			j.done <- s.internal("Atomic", err)
 		} else {
 			j.done <- nil
 		}
@@ -257,32 +315,33 @@ func (c *committer) commitFast(batch []*job) bool {
 }
 
 // runPlain runs one job in tx without a savepoint, turning a panic into an error.
-func (c *committer) runPlain(tx *sql.Tx, j *job) (err error) {
+func runPlain(s *Store, tx *sql.Tx, j *job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = c.s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
+			err = s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
 		}
 	}()
-	return j.fn(c.s.inTx(tx, true))
+	return j.fn(s.inTx(tx, true))
 }
 
 // commitIsolated runs each job inside its own savepoint of one transaction.
-func (c *committer) commitIsolated(batch []*job) {
+func (l *lane) commitIsolated(batch []*job) {
+	s := l.c.s
 	results := make([]error, len(batch))
-	tx, err := c.begin()
+	tx, err := l.begin(asyncOnly(batch))
 	if err != nil {
 		for _, j := range batch {
-			j.done <- c.s.internal("Atomic", err)
+			j.done <- s.internal("Atomic", err)
 		}
 		return
 	}
 	ok := 0
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
-			results[i] = c.s.internal("Atomic", err)
+			results[i] = s.internal("Atomic", err)
 			continue
 		}
-		results[i] = c.runJob(tx, i, j)
+		results[i] = runJob(s, tx, i, j)
 		if results[i] == nil {
 			ok++
 		}
@@ -292,7 +351,7 @@ func (c *committer) commitIsolated(batch []*job) {
 	} else if err := tx.Commit(); err != nil {
 		for i := range results {
 			if results[i] == nil {
-				results[i] = c.s.internal("Atomic", err)
+				results[i] = s.internal("Atomic", err)
 			}
 		}
 	}
@@ -301,31 +360,31 @@ func (c *committer) commitIsolated(batch []*job) {
 	}
 }
 
-// inTx is the Store a transaction's function sees: tx's view of s, its clock
-// fixed now; grouped when tx is a committer's batch (see stmtCtx).
+// inTx is the Store a transaction's function sees: tx's view of s; grouped
+// when tx is a committer's batch (see stmtCtx).
 func (s *Store) inTx(tx *sql.Tx, grouped bool) *Store {
-	return &Store{db: s.db, dialect: s.dialect, clock: s.clock, stmts: s.stmts, tx: tx, now: s.clock(), grouped: grouped}
+	return &Store{db: s.db, dialect: s.dialect, stmts: s.stmts, tx: tx, grouped: grouped}
 }
 
 // runJob runs one job inside a savepoint of tx, rolling back to it on error or panic.
-func (c *committer) runJob(tx *sql.Tx, i int, j *job) (err error) {
+func runJob(s *Store, tx *sql.Tx, i int, j *job) (err error) {
 	sp := "job" + strconv.Itoa(i)
-	view := c.s.inTx(tx, true)
+	view := s.inTx(tx, true)
 	if _, err := view.execPrepared(j.ctx, "SAVEPOINT "+sp); err != nil {
-		return c.s.internal("Atomic", err)
+		return s.internal("Atomic", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = c.s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
+			err = s.internal("Atomic", fmt.Errorf("panic in transaction: %v", p))
 		}
 		if err != nil {
 			// Undo this job only; on failure the whole transaction is unusable.
 			if _, rerr := view.execPrepared(context.Background(), "ROLLBACK TO "+sp); rerr != nil {
-				err = c.s.internal("Atomic", rerr)
+				err = s.internal("Atomic", rerr)
 			}
 		}
 		if _, rerr := view.execPrepared(context.Background(), "RELEASE "+sp); rerr != nil && err == nil {
-			err = c.s.internal("Atomic", rerr)
+			err = s.internal("Atomic", rerr)
 		}
 	}()
 	return j.fn(view)

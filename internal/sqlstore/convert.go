@@ -31,7 +31,8 @@ func blob(b []byte) []byte {
 	return b
 }
 
-// joinScopes encodes scopes as one space-separated string.
+// joinScopes encodes scopes (or another list of words without spaces, such
+// as redirect URIs) as one space-separated string.
 func joinScopes(scopes []string) string { return strings.Join(scopes, " ") }
 
 // splitScopes decodes a space-separated string, nil when empty.
@@ -77,6 +78,20 @@ type where struct {
 func (w *where) arg(v any) string {
 	w.args = append(w.args, v)
 	return "$" + strconv.Itoa(len(w.args))
+}
+
+// args64 adds each of vs as an argument and returns their placeholders
+// separated by commas; for no values it returns NULL, which matches nothing
+// in an IN list.
+func (w *where) args64(vs []int64) string {
+	if len(vs) == 0 {
+		return "NULL"
+	}
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = w.arg(v)
+	}
+	return strings.Join(ph, ", ")
 }
 
 // add appends a condition.

@@ -1,5 +1,5 @@
 // Package sqlstore is the SQL plumbing shared by fuelgate's SQL storage
-// backends: a transaction helper with a fixed clock, a migration runner for
+// backends: a transaction helper, a migration runner for
 // embedded NNNN_name.sql files, and the whole fuelgate.Store implementation
 // written once against database/sql.
 //
@@ -24,6 +24,7 @@
 // (Delete…Before) run under Dialect.TryLock, so one instance sweeps at a
 // time and the others skip that round.
 //
-// The Store holds no rules: it stores timestamps as given and checks only
-// existence and uniqueness.
+// The Store holds no rules and no clock: it stores timestamps as given,
+// compares with the times callers pass, and checks only existence and
+// uniqueness.
 package sqlstore

@@ -123,6 +123,11 @@ func applyMigration(ctx context.Context, db Beginner, m Migration) (bool, error)
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
+	if step := goStep(m.Name); step != nil {
+		if err := step(ctx, tx); err != nil {
+			return false, err
+		}
+	}
 	_, err = tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 		m.Version, m.Name, time.Now().UnixMicro())
 	if err != nil {

@@ -6,14 +6,20 @@ import (
 )
 
 // UseNonce records (userID, nonceHash) until expires and reports whether it
-// was fresh. A recorded pair whose expiry is before the Store's clock (see
-// SetClock) no longer counts: it is replaced and the nonce is fresh again.
-// Of concurrent calls with one pair exactly one returns true.
-func (s *Store) UseNonce(ctx context.Context, userID int64, nonceHash []byte, expires time.Time) (bool, error) {
-	n, err := s.exec(ctx, "UseNonce", `INSERT INTO nonces (user_id, nonce_hash, expires_at) VALUES ($1, $2, $3)
+// was fresh. A recorded pair whose expiry is before now no longer counts: it
+// is replaced and the nonce is fresh again. Of concurrent calls with one pair
+// exactly one returns true.
+//
+// Outside a transaction, with Dialect.RecordNonces, concurrent calls are
+// recorded together (see nonceGroup).
+func (s *Store) UseNonce(ctx context.Context, userID int64, nonceHash []byte, now, expires time.Time) (bool, error) {
+	if s.tx == nil && s.nonces != nil {
+		return s.nonces.use(ctx, s, NonceUse{UserID: userID, Hash: nonceHash, Now: Micros(now), Expires: Micros(expires)})
+	}
+	n, err := s.execLossy(ctx, "UseNonce", `INSERT INTO nonces (user_id, nonce_hash, expires_at) VALUES ($1, $2, $3)
 		ON CONFLICT (user_id, nonce_hash) DO UPDATE SET expires_at = excluded.expires_at
 		WHERE nonces.expires_at < $4`,
-		userID, nonceHash, Micros(expires), Micros(s.clockNow()))
+		userID, nonceHash, Micros(expires), Micros(now))
 	return n > 0, err
 }
 

@@ -10,7 +10,7 @@ import (
 
 const packageColumns = `id, name, description, mid, enterprise_mid, legacy, enabled, integration_type,
 	client_id, secret_hash, prev_secret_hash, prev_secret_expires, scopes, created_by, created_at, updated_at,
-	secret_rotated_at`
+	secret_rotated_at, redirect_uris, require_pkce`
 
 const packageMIDsQuery = "SELECT package_id, mid FROM package_accounts WHERE package_id IN (%s)"
 
@@ -21,12 +21,13 @@ func (s *Store) CreatePackage(ctx context.Context, p *fuelgate.Package) error {
 		var id int64
 		err := s.tx.QueryRowContext(s.stmtCtx(ctx), `INSERT INTO packages (name, description, mid, enterprise_mid,
 			legacy, enabled, integration_type, client_id, secret_hash, prev_secret_hash,
-			prev_secret_expires, scopes, created_by, created_at, updated_at, secret_rotated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			prev_secret_expires, scopes, created_by, created_at, updated_at, secret_rotated_at, redirect_uris,
+			require_pkce)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 			p.Name, p.Description, p.MID, p.EnterpriseMID, p.Legacy, p.Enabled, p.IntegrationType,
 			p.ClientID, blob(p.SecretHash), blob(p.PrevSecretHash), Micros(p.PrevSecretExpires),
 			joinScopes(p.Scopes), p.CreatedBy, Micros(p.CreatedAt), Micros(p.UpdatedAt),
-			Micros(p.SecretRotatedAt)).Scan(&id)
+			Micros(p.SecretRotatedAt), joinScopes(p.RedirectURIs), p.RequirePKCE).Scan(&id)
 		if err != nil {
 			return s.check("CreatePackage", "client ID already exists", err)
 		}
@@ -112,10 +113,12 @@ func (s *Store) UpdatePackage(ctx context.Context, id int64, fn func(*fuelgate.P
 		_, err = s.tx.ExecContext(s.stmtCtx(ctx), `UPDATE packages SET name = $2, description = $3, mid = $4,
 			enterprise_mid = $5, legacy = $6, enabled = $7, integration_type = $8, client_id = $9,
 			secret_hash = $10, prev_secret_hash = $11, prev_secret_expires = $12, scopes = $13,
-			created_by = $14, created_at = $15, updated_at = $16, secret_rotated_at = $17 WHERE id = $1`,
+			created_by = $14, created_at = $15, updated_at = $16, secret_rotated_at = $17, redirect_uris = $18,
+			require_pkce = $19 WHERE id = $1`,
 			id, p.Name, p.Description, p.MID, p.EnterpriseMID, p.Legacy, p.Enabled, p.IntegrationType,
 			p.ClientID, blob(p.SecretHash), blob(p.PrevSecretHash), Micros(p.PrevSecretExpires),
-			joinScopes(p.Scopes), p.CreatedBy, Micros(p.CreatedAt), Micros(p.UpdatedAt), Micros(p.SecretRotatedAt))
+			joinScopes(p.Scopes), p.CreatedBy, Micros(p.CreatedAt), Micros(p.UpdatedAt), Micros(p.SecretRotatedAt),
+			joinScopes(p.RedirectURIs), p.RequirePKCE)
 		if err != nil {
 			return s.check("UpdatePackage", "client ID already exists", err)
 		}
@@ -163,16 +166,17 @@ func loadPackageSets(ctx context.Context, q Querier, pkgs []*fuelgate.Package) e
 func scanPackage(r scanner) (*fuelgate.Package, error) {
 	var p fuelgate.Package
 	var prevExpires, created, updated, rotated int64
-	var scopes string
+	var scopes, redirects string
 	err := r.Scan(&p.ID, &p.Name, &p.Description, &p.MID, &p.EnterpriseMID, &p.Legacy, &p.Enabled,
 		&p.IntegrationType, &p.ClientID, &p.SecretHash, &p.PrevSecretHash, &prevExpires, &scopes,
-		&p.CreatedBy, &created, &updated, &rotated)
+		&p.CreatedBy, &created, &updated, &rotated, &redirects, &p.RequirePKCE)
 	if err != nil {
 		return nil, err
 	}
 	p.SecretHash, p.PrevSecretHash = blob(p.SecretHash), blob(p.PrevSecretHash)
 	p.PrevSecretExpires = FromMicros(prevExpires)
 	p.Scopes = splitScopes(scopes)
+	p.RedirectURIs = splitScopes(redirects) // URIs hold no spaces (manage refuses them)
 	p.CreatedAt, p.UpdatedAt = FromMicros(created), FromMicros(updated)
 	p.SecretRotatedAt = FromMicros(rotated)
 	return &p, nil

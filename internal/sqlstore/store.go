@@ -1,8 +1,9 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
-	"time"
+	"errors"
 
 	"github.com/fuelgate/fuelgate"
 )
@@ -12,13 +13,12 @@ import (
 type Store struct {
 	db      *sql.DB
 	dialect Dialect
-	clock   func() time.Time
-	commits *committer // group commit of write transactions; nil unless SerializeWrites
-	stmts   *stmtCache // prepared statements, shared with the Stores handed to Atomic
+	commits *committer  // group commit of write transactions; nil without SerializeWrites or WriteLanes
+	stmts   *stmtCache  // prepared statements, shared with the Stores handed to Atomic
+	nonces  *nonceGroup // with Dialect.RecordNonces: concurrent UseNonce calls, recorded together
 
 	// Set only on the Store handed to an Atomic function.
 	tx      *sql.Tx
-	now     time.Time
 	grouped bool // tx is a committer's batch transaction (see stmtCtx)
 }
 
@@ -30,19 +30,28 @@ func New(db *sql.DB, d Dialect) *Store {
 	if d.IsUniqueViolation == nil {
 		d.IsUniqueViolation = func(error) bool { return false }
 	}
-	s := &Store{db: db, dialect: d, clock: time.Now, stmts: &stmtCache{}}
-	if d.SerializeWrites {
-		s.commits = newCommitter(s)
+	s := &Store{db: db, dialect: d, stmts: &stmtCache{}}
+	if d.RecordNonces != nil {
+		s.nonces = &nonceGroup{}
+	}
+	switch {
+	case d.SerializeWrites:
+		s.commits = newCommitter(s, 1, true)
+	case d.WriteLanes > 0:
+		s.commits = newCommitter(s, d.WriteLanes, false)
 	}
 	return s
 }
 
-// SetClock replaces the clock the Store uses to decide whether a recorded
-// nonce has expired (see UseNonce). Call it before the Store is used.
-func (s *Store) SetClock(now func() time.Time) {
-	if now != nil {
-		s.clock = now
+// Ping runs a query on the accounts table that reads at most one row: the
+// database answers, and its schema is there.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	err := s.q().QueryRowContext(ctx, "SELECT 1 FROM accounts LIMIT 1").Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
 	}
+	return s.internal("Ping", err)
 }
 
 // DB returns the underlying database handle.
@@ -62,13 +71,4 @@ func (s *Store) Close() error {
 		return s.internal("Close", err)
 	}
 	return nil
-}
-
-// clockNow is the current time of this Store: fixed for the life of a
-// transaction, the clock's reading otherwise.
-func (s *Store) clockNow() time.Time {
-	if s.tx != nil {
-		return s.now
-	}
-	return s.clock()
 }

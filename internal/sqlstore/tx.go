@@ -21,25 +21,37 @@ var (
 )
 
 // Atomic runs fn in one write transaction and commits if fn returns nil. An
-// error from fn rolls the transaction back and is returned unchanged. Inside
-// fn, tx's clock is fixed at the transaction's start. A nested call joins the
-// outer transaction.
+// error from fn rolls the transaction back and is returned unchanged. A nested call joins the
+// outer transaction. With group commit (Dialect.SerializeWrites or
+// WriteLanes) fn may run twice: when another function of its batch fails,
+// the batch runs again with each function in a savepoint.
 //
 // fn must make its reads and writes through tx. A write through the outer
 // Store from inside fn waits for fn's transaction to end: with SQLite it
 // waits until ctx is done.
 func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) error {
+	return s.atomic(ctx, fn, false)
+}
+
+// atomic is Atomic; lossy marks fn's writes as ones a database crash may
+// lose without harm (see writeLossy), which may then commit asynchronously.
+func (s *Store) atomic(ctx context.Context, fn func(tx fuelgate.Store) error, lossy bool) error {
 	if s.tx != nil {
 		return fn(s)
 	}
 	if s.commits != nil {
-		return s.commits.run(ctx, fn)
+		return s.commits.run(ctx, fn, lossy)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.internal("Atomic", err)
 	}
 	defer tx.Rollback() // no-op after Commit; also covers a panic in fn
+	if lossy && s.dialect.AsyncCommit != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.AsyncCommit); err != nil {
+			return s.internal("Atomic", err)
+		}
+	}
 	if err := fn(s.inTx(tx, false)); err != nil {
 		return err
 	}
@@ -51,9 +63,9 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx fuelgate.Store) error) er
 
 // BetweenWrites runs fn on the database when none of this Store's write
 // transactions is open: between two batches of the group commit, while the
-// writers queue; at once without SerializeWrites. Inside Atomic it is an
-// error. SQLite's WAL checkpoints use it to finish without a writer adding
-// frames meanwhile.
+// writers queue; at once without group commit. Inside Atomic, and with
+// several write lanes (Dialect.WriteLanes above 1), it is an error. SQLite's
+// WAL checkpoints use it to finish without a writer adding frames meanwhile.
 func (s *Store) BetweenWrites(ctx context.Context, fn func(ctx context.Context, db *sql.DB) error) error {
 	if s.tx != nil {
 		return s.internal("BetweenWrites", errors.New("called inside a transaction"))
@@ -76,7 +88,17 @@ func (s *Store) q() Querier {
 // write runs fn in a write transaction: the current one inside Atomic, a new
 // one otherwise. Errors from fn are returned unchanged.
 func (s *Store) write(ctx context.Context, fn func(s *Store) error) error {
-	return s.Atomic(ctx, func(tx fuelgate.Store) error { return fn(tx.(*Store)) })
+	return s.atomic(ctx, func(tx fuelgate.Store) error { return fn(tx.(*Store)) }, false)
+}
+
+// writeLossy is write for a write that a database crash may lose without
+// harm, which may then be acknowledged before it is flushed to disk
+// (Dialect.AsyncCommit): a nonce record (UseNonce) and the deletion of
+// expired rows (the sweeps). Inside Atomic it joins the caller's transaction
+// and is as durable as that one. The postgres package says what a crash
+// can cost.
+func (s *Store) writeLossy(ctx context.Context, fn func(s *Store) error) error {
+	return s.atomic(ctx, func(tx fuelgate.Store) error { return fn(tx.(*Store)) }, true)
 }
 
 // read runs fn against one snapshot: the current transaction inside Atomic,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/internal/userkey"
 )
 
 const userColumns = `id, enterprise_mid, username, name, email, password_hash, password_version,
@@ -18,11 +19,11 @@ const (
 	userRolesQuery = "SELECT user_id, role_id FROM user_roles WHERE user_id IN (%s)"
 )
 
-// usernameKey is the case-folded username the unique index is on.
-func usernameKey(username string) string { return strings.ToLower(username) }
+// usernameKey is the canonical key the unique index is on (see package userkey).
+func usernameKey(username string) string { return userkey.Of(username) }
 
 // CreateUser stores a new user and sets u.ID; ECONFLICT if the username is
-// taken, compared case-insensitively.
+// taken, compared by canonical key (case and Unicode normalization).
 func (s *Store) CreateUser(ctx context.Context, u *fuelgate.User) error {
 	return s.write(ctx, func(s *Store) error {
 		var id int64
@@ -50,8 +51,8 @@ func (s *Store) User(ctx context.Context, id int64) (*fuelgate.User, error) {
 	return s.oneUser(ctx, "User", "id = $1", id)
 }
 
-// UserByUsername returns the user with the given username, compared
-// case-insensitively.
+// UserByUsername returns the user with the given username, compared by
+// canonical key (case and Unicode normalization, see package userkey).
 func (s *Store) UserByUsername(ctx context.Context, username string) (*fuelgate.User, error) {
 	return s.oneUser(ctx, "UserByUsername", "username_key = $1", usernameKey(username))
 }
@@ -79,6 +80,9 @@ func (s *Store) Users(ctx context.Context, f fuelgate.UserFilter) ([]*fuelgate.U
 	}
 	if f.MID != 0 {
 		w.add("id IN (SELECT user_id FROM user_accounts WHERE mid = " + w.arg(f.MID) + ")")
+	}
+	if f.DefaultMIDs != nil {
+		w.add("default_mid IN (" + w.args64(f.DefaultMIDs) + ")")
 	}
 	if f.Query != "" {
 		p := w.arg(LikeContains(strings.ToLower(f.Query)))

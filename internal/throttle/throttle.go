@@ -1,8 +1,10 @@
-// Package throttle slows down repeated failed client authentication: token
-// buckets per client ID and per source address, refilled over time, in a
-// bounded table. Only failures spend tokens, so a client that authenticates
-// correctly is never slowed by somebody else's failures, and nothing is ever
-// locked for good.
+// Package throttle slows down repeated failures (client authentication,
+// password logins) and rate-limits events (token issuance): token buckets
+// per key (a client ID, a source address, a username key, a package),
+// refilled over time, in a bounded table. With Blocked and Fail only
+// failures spend tokens, so a caller who authenticates correctly is never
+// slowed by somebody else's failures; with Allow every event spends one.
+// Nothing is ever locked for good: buckets refill.
 package throttle
 
 import (
@@ -31,8 +33,9 @@ type Limiter struct {
 }
 
 type bucket struct {
-	lim  *rate.Limiter
-	used time.Time
+	lim      *rate.Limiter
+	used     time.Time
+	inflight int // attempts begun and not ended (see Begin)
 }
 
 // New returns a Limiter.
@@ -70,11 +73,65 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	return true, wait
 }
 
+// Begin starts an attempt of key whose outcome is not known yet. It is
+// refused, with the wait until it would not be, when the failures of key
+// have used up the allowance — and, once they have used up half of it,
+// when they would with every attempt in flight counted as one more: so a
+// flood of concurrent attempts cannot all pass a check that each alone
+// would pass, while a key with few failures (a client that keeps
+// succeeding) may have any number of attempts in flight. Otherwise the
+// caller must call end once the outcome is known; a failure spends from
+// the bucket, a success spends nothing.
+func (l *Limiter) Begin(key string) (end func(failed bool), ok bool, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.cfg.Now()
+	b := l.bucket(key, now)
+	tokens := b.lim.TokensAt(now)
+	if tokens < 1 || (tokens <= float64(l.cfg.Burst)/2 && tokens-float64(b.inflight) < 1) {
+		r := b.lim.ReserveN(now, b.inflight+1)
+		wait = r.DelayFrom(now)
+		r.CancelAt(now)
+		return nil, false, max(wait, time.Millisecond)
+	}
+	b.inflight++
+	return func(failed bool) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		b.inflight--
+		if failed {
+			b.lim.AllowN(l.cfg.Now(), 1)
+		}
+	}, true, 0
+}
+
 // Fail spends one failure of key.
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.cfg.Now()
+	l.bucket(key, now).lim.AllowN(now, 1)
+}
+
+// Allow spends one event of key if one is left; otherwise it reports false
+// and how long until one is. It is the rate limit of events that are all
+// counted, not only failures.
+func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.cfg.Now()
+	b := l.bucket(key, now)
+	if b.lim.AllowN(now, 1) {
+		return true, 0
+	}
+	r := b.lim.ReserveN(now, 1)
+	wait := r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, wait
+}
+
+// bucket returns key's bucket, created full when missing, marked used at now.
+func (l *Limiter) bucket(key string, now time.Time) *bucket {
 	b := l.buckets[key]
 	if b == nil {
 		if len(l.buckets) >= l.cfg.MaxKeys {
@@ -84,7 +141,7 @@ func (l *Limiter) Fail(key string) {
 		l.buckets[key] = b
 	}
 	b.used = now
-	b.lim.AllowN(now, 1)
+	return b
 }
 
 // evict drops the least recently used half of the table.

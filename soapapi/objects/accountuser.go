@@ -1,6 +1,8 @@
 package objects
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,44 +43,16 @@ var userFields = []Field{
 
 func (AccountUser) Fields() []Field { return userFields }
 
-func (AccountUser) ReadAccess() Access {
-	return Access{Scope: "users_read", Perm: fuelgate.PermUsersView}
-}
+func (AccountUser) ReadOp() manage.Op   { return manage.OpUserRead }
+func (AccountUser) CreateOp() manage.Op { return manage.OpUserCreate }
+func (AccountUser) WriteOp() manage.Op  { return manage.OpUserUpdate }
 
-func (AccountUser) WriteAccess() Access {
-	return Access{Scope: "users_write", Perm: fuelgate.PermUsersManage}
-}
-
-func (AccountUser) List(c *Call, mids []int64) ([]Record, error) {
+// List returns the users whose default BU is in mids and reached by the
+// actor (the BU a user belongs to for scoping).
+func (AccountUser) List(ctx context.Context, c *Call, mids []int64) ([]Record, error) {
 	var out []Record
-	err := usersIn(c, mids, func(u *fuelgate.User) { out = append(out, userRecord(c, u)) })
+	err := c.Manage.EachUser(ctx, c.Actor, mids, func(u *fuelgate.User) { out = append(out, userRecord(c, u)) })
 	return out, err
-}
-
-// usersIn calls fn, in ID order, for each user of the caller's enterprise
-// whose default BU is one of mids (the BU a user belongs to for scoping).
-func usersIn(c *Call, mids []int64, fn func(*fuelgate.User)) error {
-	want := map[int64]bool{}
-	for _, m := range mids {
-		want[m] = true
-	}
-	const page = 1000
-	var after int64
-	for {
-		users, err := c.Store.Users(c.Ctx, fuelgate.UserFilter{EnterpriseMID: c.P.EnterpriseMID, AfterID: after, Limit: page})
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			if want[u.DefaultMID] {
-				fn(u)
-			}
-		}
-		if len(users) < page {
-			return nil
-		}
-		after = users[len(users)-1].ID
-	}
 }
 
 func userRecord(c *Call, u *fuelgate.User) Record {
@@ -99,7 +73,7 @@ func userRecord(c *Call, u *fuelgate.User) Record {
 	return r
 }
 
-func (AccountUser) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
+func (AccountUser) Render(ctx context.Context, c *Call, rec Record, props map[string]bool) *soap.Element {
 	e := soap.NewElement("Results").WithType("AccountUser")
 	if props["Client.ID"] {
 		e.Add(soap.NewElement("Client", soap.TextElement("ID", rec["Client.ID"])))
@@ -124,7 +98,7 @@ func (AccountUser) Render(c *Call, rec Record, props map[string]bool) *soap.Elem
 	if props["Roles"] {
 		roles := soap.NewElement("Roles")
 		for _, id := range strings.Fields(rec["Roles"]) {
-			roles.Add(renderRoleRef(c, id))
+			roles.Add(renderRoleRef(ctx, c, id))
 		}
 		e.Add(roles)
 	}
@@ -132,13 +106,10 @@ func (AccountUser) Render(c *Call, rec Record, props map[string]bool) *soap.Elem
 }
 
 // renderRoleRef renders a user's role as SFMC does inside AccountUser/Roles.
-func renderRoleRef(c *Call, id string) *soap.Element {
-	r, ok := fuelgate.SystemRole(id)
-	if !ok {
-		var err error
-		if r, err = c.Store.Role(c.Ctx, id); err != nil {
-			return soap.NewElement("Role", soap.NilElement("PartnerKey"), soap.TextElement("ObjectID", id))
-		}
+func renderRoleRef(ctx context.Context, c *Call, id string) *soap.Element {
+	r := c.role(ctx, id)
+	if r == nil {
+		return soap.NewElement("Role", soap.NilElement("PartnerKey"), soap.TextElement("ObjectID", id))
 	}
 	return soap.NewElement("Role", soap.NilElement("PartnerKey"), soap.TextElement("ObjectID", r.ID),
 		soap.TextElement("CustomerKey", r.Key), soap.TextElement("Name", r.Name),
@@ -146,45 +117,42 @@ func renderRoleRef(c *Call, id string) *soap.Element {
 		soap.TextElement("IsSystemDefined", btoa(r.System)))
 }
 
-// Create makes a user whose default BU is Client/ID (default: the call's BU).
-func (AccountUser) Create(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	mid, err := clientID(obj, mid)
+// Create makes a user whose default BU is Client/ID (default: the actor's BU).
+func (AccountUser) Create(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error) {
+	mid, err := clientID(obj, c.Actor.MID())
 	if err != nil {
 		return Outcome{}, err
 	}
 	if s := obj.ChildText("DefaultBusinessUnit"); s != "" {
 		if mid, err = strconv.ParseInt(s, 10, 64); err != nil {
-			return Outcome{}, &Error{Code: 2, Message: "DefaultBusinessUnit must be an integer."}
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "DefaultBusinessUnit must be an integer."}
 		}
-	}
-	if err := c.Authorize(mid); err != nil {
-		return Outcome{}, err
 	}
 	in := manage.NewUser{MID: mid, Username: obj.ChildText("UserID"), Name: obj.ChildText("Name"),
 		Email: obj.ChildText("Email"), Password: obj.Child("Password").TrimmedText()}
 	if in.Username == "" || in.Name == "" || in.Email == "" || in.Password == "" {
-		return Outcome{}, &Error{Code: 11003, Message: "Name, Email, UserID, and Password are required fields when creating a new user."}
+		return Outcome{}, &Error{Code: CodeUserRequiredFields, Message: "Name, Email, UserID, and Password are required fields when creating a new user."}
 	}
 	if b, ok := parseBool(obj.ChildText("IsAPIUser")); ok {
 		in.APIUser = b
 	}
 	in.Roles = roleRefs(obj)
 	in.WebServices = wantsWebServices(obj)
-	u, err := c.Manage.CreateUser(c.Ctx, c.actor(), in)
+	u, err := c.Manage.CreateUser(ctx, c.Actor, in)
 	if err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	if b, ok := parseBool(obj.ChildText("ActiveFlag")); ok && !b {
-		if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{Active: &b}); err != nil {
+		if u, err = c.Manage.UpdateUser(ctx, c.Actor, u.ID, manage.UserChange{Active: &b}); err != nil {
 			return Outcome{}, FromManage(err)
 		}
 	}
-	return Outcome{Message: "Account User Updated / Created", Object: echoUser(c, u)}, nil
+	return Outcome{Message: "Account User Updated / Created", NewID: u.ID, Object: echoUser(u)}, nil
 }
 
 // Update changes the user named by AccountUserID, ID, CustomerKey or UserID.
-func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	u, err := c.targetUser(obj)
+func (AccountUser) Update(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error) {
+	u, err := c.targetUser(ctx, obj)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -201,7 +169,7 @@ func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error
 		if s := obj.ChildText(local); s != "" {
 			b, ok := parseBool(s)
 			if !ok {
-				return Outcome{}, &Error{Code: 2, Message: local + " must be true or false."}
+				return Outcome{}, &Error{Code: CodeInvalid, Message: local + " must be true or false."}
 			}
 			*dst = &b
 		}
@@ -220,27 +188,24 @@ func (AccountUser) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error
 	if s := obj.ChildText("DefaultBusinessUnit"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return Outcome{}, &Error{Code: 2, Message: "DefaultBusinessUnit must be an integer."}
-		}
-		if err := c.Authorize(n); err != nil {
-			return Outcome{}, err
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "DefaultBusinessUnit must be an integer."}
 		}
 		ch.DefaultMID = &n
 	}
-	if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, ch); err != nil {
+	if u, err = c.Manage.UpdateUser(ctx, c.Actor, u.ID, ch); err != nil {
 		return Outcome{}, FromManage(err)
 	}
-	return Outcome{Message: "Account User Updated / Created", Object: echoUser(c, u)}, nil
+	return Outcome{Message: "Account User Updated / Created", Object: echoUser(u)}, nil
 }
 
 // Delete deactivates the user.
-func (AccountUser) Delete(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	u, err := c.targetUser(obj)
+func (AccountUser) Delete(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error) {
+	u, err := c.targetUser(ctx, obj)
 	if err != nil {
 		return Outcome{}, err
 	}
 	off := false
-	if _, err := c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{Active: &off}); err != nil {
+	if _, err := c.Manage.UpdateUser(ctx, c.Actor, u.ID, manage.UserChange{Active: &off}); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "AccountUser deactivated"}, nil
@@ -248,17 +213,17 @@ func (AccountUser) Delete(c *Call, mid int64, obj *soap.Element) (Outcome, error
 
 // Configure with Action "assign" adds (or, with IsDelete true, removes) BU
 // associations from BusinessUnitAssignmentConfiguration.
-func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Element) (Outcome, error) {
+func (AccountUser) Configure(ctx context.Context, c *Call, action string, obj *soap.Element) (Outcome, error) {
 	if !strings.EqualFold(action, "assign") {
-		return Outcome{}, &Error{Code: 2, Message: "Unsupported Configure action " + strconv.Quote(action) + " for AccountUser; use assign."}
+		return Outcome{}, &Error{Code: CodeInvalid, Message: "Unsupported Configure action " + strconv.Quote(action) + " for AccountUser; use assign."}
 	}
-	u, err := c.targetUser(obj)
+	u, err := c.targetUser(ctx, obj)
 	if err != nil {
 		return Outcome{}, err
 	}
 	cfg := obj.Child("BusinessUnitAssignmentConfiguration")
 	if cfg == nil {
-		return Outcome{}, &Error{Code: 2, Message: "BusinessUnitAssignmentConfiguration is required."}
+		return Outcome{}, &Error{Code: CodeInvalid, Message: "BusinessUnitAssignmentConfiguration is required."}
 	}
 	del, _ := parseBool(cfg.ChildText("IsDelete"))
 	set := map[int64]bool{}
@@ -269,16 +234,13 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 	for _, el := range cfg.Path("BusinessUnitIds").ChildrenNamed("BusinessUnitId") {
 		n, err := strconv.ParseInt(el.TrimmedText(), 10, 64)
 		if err != nil || n <= 0 {
-			return Outcome{}, &Error{Code: 2, Message: "BusinessUnitId must be a positive integer."}
-		}
-		if err := c.Authorize(n); err != nil {
-			return Outcome{}, err
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "BusinessUnitId must be a positive integer."}
 		}
 		set[n] = !del
 		ids = append(ids, soap.TextElement("BusinessUnitId", itoa(n)))
 	}
 	if del && !set[u.DefaultMID] {
-		return Outcome{}, &Error{Code: 2, Message: "The user's default business unit cannot be unassigned."}
+		return Outcome{}, &Error{Code: CodeInvalid, Message: "The user's default business unit cannot be unassigned."}
 	}
 	var mids []int64
 	for m, keep := range set {
@@ -286,7 +248,8 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 			mids = append(mids, m)
 		}
 	}
-	if u, err = c.Manage.UpdateUser(c.Ctx, c.actor(), u.ID, manage.UserChange{MIDs: &mids}); err != nil {
+	slices.Sort(mids)
+	if u, err = c.Manage.UpdateUser(ctx, c.Actor, u.ID, manage.UserChange{MIDs: &mids}); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	echo := soap.NewElement("Object").WithType("AccountUser")
@@ -297,52 +260,39 @@ func (AccountUser) Configure(c *Call, action string, mid int64, obj *soap.Elemen
 	return Outcome{Message: "User Business Unit assignments successfully updated", Object: echo}, nil
 }
 
-// targetUser resolves the user a write names and checks that the principal
-// may act both in the BU the object addresses (Client/ID) and in the user's BU.
-func (c *Call) targetUser(obj *soap.Element) (*fuelgate.User, error) {
+// targetUser resolves the user a write names, in the actor's enterprise. A
+// write aimed at a BU (Client/ID) the actor may not change users in is
+// refused; whether it may change that user is decided by manage.UpdateUser.
+func (c *Call) targetUser(ctx context.Context, obj *soap.Element) (*fuelgate.User, error) {
 	mid, err := clientID(obj, 0)
 	if err != nil {
 		return nil, err
 	}
 	if mid != 0 {
-		if err := c.Authorize(mid); err != nil {
-			return nil, err
+		if err := c.Actor.Authorize(manage.OpUserUpdate, mid); err != nil {
+			return nil, FromManage(err)
 		}
 	}
-	u, err := findUser(c, obj)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.Authorize(u.DefaultMID); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// findUser resolves the user an object names, within the caller's enterprise.
-func findUser(c *Call, obj *soap.Element) (*fuelgate.User, error) {
-	var u *fuelgate.User
-	var err error
 	idText := obj.ChildText("AccountUserID")
 	if idText == "" {
 		idText = obj.ChildText("ID")
 	}
-	switch key := firstNonEmpty(obj.ChildText("CustomerKey"), obj.ChildText("UserID")); {
+	var id int64
+	key := firstNonEmpty(obj.ChildText("CustomerKey"), obj.ChildText("UserID"))
+	switch {
 	case idText != "":
-		id, perr := strconv.ParseInt(idText, 10, 64)
-		if perr != nil {
-			return nil, &Error{Code: 2, Message: "AccountUserID must be an integer."}
+		var err error
+		if id, err = strconv.ParseInt(idText, 10, 64); err != nil || id <= 0 {
+			return nil, &Error{Code: CodeInvalid, Message: "AccountUserID must be a positive integer."}
 		}
-		u, err = c.Store.User(c.Ctx, id)
-	case key != "":
-		u, err = c.Store.UserByUsername(c.Ctx, key)
-	default:
-		return nil, &Error{Code: 2, Message: "Identify the user by AccountUserID, ID, CustomerKey or UserID."}
+	case key == "":
+		return nil, &Error{Code: CodeInvalid, Message: "Identify the user by AccountUserID, ID, CustomerKey or UserID."}
 	}
-	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND || (err == nil && u.EnterpriseMID != c.P.EnterpriseMID) {
-		return nil, &Error{Code: 2, Message: "The user was not found."}
+	u, err := c.Manage.FindUser(ctx, c.Actor, id, key)
+	if err != nil {
+		return nil, FromManage(err)
 	}
-	return u, err
+	return u, nil
 }
 
 // roleRefs reads Roles/Role references (ObjectID, CustomerKey or Name).
@@ -374,7 +324,7 @@ func wantsWebServices(obj *soap.Element) bool {
 
 // echoUser is the Object element of a Create or Update result: the new ID in
 // ID, an empty Password, as SFMC answers.
-func echoUser(c *Call, u *fuelgate.User) *soap.Element {
+func echoUser(u *fuelgate.User) *soap.Element {
 	return soap.NewElement("Object",
 		soap.NewElement("Client", soap.TextElement("ID", itoa(u.DefaultMID))), soap.NilElement("PartnerKey"),
 		soap.TextElement("ID", itoa(u.ID)), soap.NilElement("ObjectID"), soap.TextElement("CustomerKey", u.Username),

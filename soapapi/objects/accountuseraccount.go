@@ -1,7 +1,9 @@
 package objects
 
 import (
-	"github.com/fuelgate/fuelgate"
+	"context"
+
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
@@ -21,22 +23,23 @@ var auaFields = []Field{
 
 func (AccountUserAccount) Fields() []Field { return auaFields }
 
-func (AccountUserAccount) ReadAccess() Access {
-	return Access{Scope: "users_read", Perm: fuelgate.PermUsersView}
+func (AccountUserAccount) ReadOp() manage.Op { return manage.OpUserRead }
+
+// List returns the assignments, to BUs the actor reaches, of the users whose
+// default BU is in mids.
+func (AccountUserAccount) List(ctx context.Context, c *Call, mids []int64) ([]Record, error) {
+	list, err := c.Manage.Assignments(ctx, c.Actor, mids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, 0, len(list))
+	for _, as := range list {
+		out = append(out, Record{"AccountUser.AccountUserID": itoa(as.User.ID), "AccountUser.UserID": as.User.Username, "Account.ID": itoa(as.MID)})
+	}
+	return out, nil
 }
 
-// List returns the associations of the users visible in mids.
-func (AccountUserAccount) List(c *Call, mids []int64) ([]Record, error) {
-	var out []Record
-	err := usersIn(c, mids, func(u *fuelgate.User) {
-		for _, m := range u.MIDs {
-			out = append(out, Record{"AccountUser.AccountUserID": itoa(u.ID), "AccountUser.UserID": u.Username, "Account.ID": itoa(m)})
-		}
-	})
-	return out, err
-}
-
-func (AccountUserAccount) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
+func (AccountUserAccount) Render(_ context.Context, c *Call, rec Record, props map[string]bool) *soap.Element {
 	e := soap.NewElement("Results").WithType("AccountUserAccount")
 	e.Add(soap.NilElement("PartnerKey"), soap.NilElement("ObjectID"))
 	if props["AccountUser.AccountUserID"] || props["AccountUser.UserID"] {

@@ -1,15 +1,16 @@
 package objects
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
-	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
 // BusinessUnit is the SOAP BusinessUnit type: a business unit (account) of
-// the enterprise. A principal sees only the BUs it may act in.
+// the enterprise. A caller sees only the BUs it may act in.
 type BusinessUnit struct{}
 
 // Account is the SOAP Account type: the same data as BusinessUnit.
@@ -37,83 +38,51 @@ var buFields = []Field{
 
 func (BusinessUnit) Fields() []Field { return buFields }
 
-func (BusinessUnit) ReadAccess() Access { return Access{Scope: "accounts_read"} }
+func (BusinessUnit) ReadOp() manage.Op   { return manage.OpBusinessUnitRead }
+func (BusinessUnit) CreateOp() manage.Op { return manage.OpBusinessUnitCreate }
+func (BusinessUnit) WriteOp() manage.Op  { return manage.OpBusinessUnitUpdate }
 
-func (BusinessUnit) WriteAccess() Access {
-	return Access{Scope: "accounts_write", Perm: fuelgate.PermBusinessUnitsManage}
-}
-
-// List reads only the requested BUs and their ancestors (from the snapshot
-// cache), so its cost does not grow with the number of BUs in the database.
-func (BusinessUnit) List(c *Call, mids []int64) ([]Record, error) {
-	byMID := map[int64]*fuelgate.Account{}
-	load := func(mid int64) (*fuelgate.Account, error) {
-		if a, ok := byMID[mid]; ok {
-			return a, nil
-		}
-		a, err := c.account(mid)
-		if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		byMID[mid] = a
-		return a, nil
+// List reads the requested BUs through manage, which leaves out those the
+// actor does not reach; its cost does not grow with the number of BUs.
+func (BusinessUnit) List(ctx context.Context, c *Call, mids []int64) ([]Record, error) {
+	bus, err := c.Manage.BusinessUnitsIn(ctx, c.Actor, mids)
+	if err != nil {
+		return nil, err
 	}
-	var out []Record
-	for _, m := range mids {
-		a, err := load(m)
-		if err != nil {
-			return nil, err
-		}
-		if a == nil {
-			continue
-		}
-		for p, i := a, 0; p != nil && p.ParentMID != 0 && i < 1000; i++ { // ancestors, for ParentName and EnterpriseID
-			if p, err = load(p.ParentMID); err != nil {
-				return nil, err
-			}
-		}
-		// Defence in depth, as AccountUser.List: never a BU of another enterprise.
-		if rec := buRecord(c, a, byMID); rec["Client.EnterpriseID"] == itoa(c.P.EnterpriseMID) {
-			out = append(out, rec)
-		}
+	out := make([]Record, 0, len(bus))
+	for _, b := range bus {
+		out = append(out, buRecord(c, b))
 	}
 	return out, nil
 }
 
-// buRecord flattens an account.
-func buRecord(c *Call, a *fuelgate.Account, byMID map[int64]*fuelgate.Account) Record {
-	ent := a
-	for i := 0; i < 1000 && ent.ParentMID != 0 && byMID[ent.ParentMID] != nil; i++ {
-		ent = byMID[ent.ParentMID]
-	}
+// buRecord flattens a BU.
+func buRecord(c *Call, b manage.BusinessUnitView) Record {
 	typ := "BUSINESS_UNIT"
-	if a.ParentMID == 0 {
+	if b.ParentMID == 0 {
 		typ = "ENTERPRISE_2"
 	}
 	active := "0"
-	if a.Active {
+	if b.Active {
 		active = "1"
 	}
 	r := Record{
-		"Client.ID": itoa(a.MID), "Client.EnterpriseID": itoa(ent.MID), "CreatedDate": c.Time(a.CreatedAt),
-		"ModifiedDate": c.Time(a.UpdatedAt), "ID": itoa(a.MID), "CustomerKey": itoa(a.MID), "AccountType": typ,
-		"ParentID": itoa(a.ParentMID), "Name": a.Name, "IsActive": active,
+		"Client.ID": itoa(b.MID), "Client.EnterpriseID": itoa(b.EnterpriseMID), "CreatedDate": c.Time(b.CreatedAt),
+		"ModifiedDate": c.Time(b.UpdatedAt), "ID": itoa(b.MID), "CustomerKey": itoa(b.MID), "AccountType": typ,
+		"ParentID": itoa(b.ParentMID), "Name": b.Name, "IsActive": active,
 		"MasterUnsubscribeBehavior": "ENTIRE_ENTERPRISE",
 	}
-	if p := byMID[a.ParentMID]; p != nil {
-		r["ParentName"] = p.Name
+	if b.ParentName != "" {
+		r["ParentName"] = b.ParentName
 	}
 	return r
 }
 
-func (BusinessUnit) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
+func (BusinessUnit) Render(_ context.Context, c *Call, rec Record, props map[string]bool) *soap.Element {
 	return renderBU("BusinessUnit", rec, props)
 }
 
-func (a Account) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
+func (a Account) Render(_ context.Context, c *Call, rec Record, props map[string]bool) *soap.Element {
 	return renderBU("Account", rec, props)
 }
 
@@ -145,42 +114,36 @@ func renderBU(typ string, rec Record, props map[string]bool) *soap.Element {
 	return e
 }
 
-// Create makes a child BU under ParentID (default: the call's BU).
-func (BusinessUnit) Create(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	parent := mid
+// Create makes a child BU under ParentID (default: the actor's BU).
+func (BusinessUnit) Create(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error) {
+	parent := c.Actor.MID()
 	if s := obj.ChildText("ParentID"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return Outcome{}, &Error{Code: 2, Message: "ParentID must be a positive integer."}
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "ParentID must be a positive integer."}
 		}
 		parent = n
 	}
-	if err := c.Authorize(parent); err != nil {
-		return Outcome{}, err
-	}
 	name := strings.TrimSpace(obj.ChildText("Name"))
 	if name == "" {
-		return Outcome{}, &Error{Code: 2, Message: "Name is required when creating a business unit."}
+		return Outcome{}, &Error{Code: CodeInvalid, Message: "Name is required when creating a business unit."}
 	}
-	a, err := c.Manage.CreateBusinessUnit(c.Ctx, c.actor(), parent, name)
+	a, err := c.Manage.CreateBusinessUnit(ctx, c.Actor, parent, name)
 	if err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "Created BusinessUnit.", NewID: a.MID, Object: echoBU(obj, a.MID)}, nil
 }
 
-// Update renames or (de)activates the BU named by ID (default: the call's BU).
-func (BusinessUnit) Update(c *Call, mid int64, obj *soap.Element) (Outcome, error) {
-	target := mid
+// Update renames or (de)activates the BU named by ID (default: the actor's BU).
+func (BusinessUnit) Update(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error) {
+	target := c.Actor.MID()
 	if s := obj.ChildText("ID"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return Outcome{}, &Error{Code: 2, Message: "ID must be a positive integer."}
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "ID must be a positive integer."}
 		}
 		target = n
-	}
-	if err := c.Authorize(target); err != nil {
-		return Outcome{}, err
 	}
 	var name *string
 	if el := obj.Child("Name"); el != nil {
@@ -191,11 +154,11 @@ func (BusinessUnit) Update(c *Call, mid int64, obj *soap.Element) (Outcome, erro
 	if s := obj.ChildText("IsActive"); s != "" {
 		b, ok := parseBool(s)
 		if !ok {
-			return Outcome{}, &Error{Code: 2, Message: "IsActive must be 0 or 1."}
+			return Outcome{}, &Error{Code: CodeInvalid, Message: "IsActive must be 0 or 1."}
 		}
 		active = &b
 	}
-	if _, err := c.Manage.UpdateBusinessUnit(c.Ctx, c.actor(), target, name, active); err != nil {
+	if _, err := c.Manage.UpdateBusinessUnit(ctx, c.Actor, target, name, active); err != nil {
 		return Outcome{}, FromManage(err)
 	}
 	return Outcome{Message: "Updated BusinessUnit.", Object: echoBU(obj, target)}, nil

@@ -1,36 +1,31 @@
 // Package objects implements the SOAP API object types fuelgate serves, one
 // file per type: BusinessUnit and Account, AccountUser, AccountUserAccount and
-// Role. Each type lists its properties in WSDL order, lists the records a
-// principal may see in a set of BUs, renders records as SOAP elements, and
-// performs writes through package manage, so that permission checks and
-// audit events are the same as in the CLI and the console.
+// Role. Each type lists its properties in WSDL order, reads the records of a
+// set of BUs and performs writes through package manage (which decides what
+// the caller may see and do, and audits), and renders records as SOAP
+// elements. It never reads the store.
 package objects
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/fuelgate/fuelgate"
-	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
-// Call is the context of one SOAP call: who makes it and with what services.
+// Call is one SOAP call: who makes it and with what services. Every read
+// and write goes through Manage with Actor, which decides.
 type Call struct {
-	Ctx context.Context
-	P   *auth.Principal
-	// Actor is who writes on behalf of the principal; when nil, NewActor
-	// builds it on the first write (reads never need it).
 	Actor    *manage.Actor
-	NewActor func() *manage.Actor
 	Manage   *manage.Service
-	Store    fuelgate.Store
 	Location *time.Location // zone of SOAP dateTime values
 	Now      func() time.Time
-	// Account reads a BU, from a short-lived snapshot (see auth.Service.Account).
-	Account func(ctx context.Context, mid int64) (*fuelgate.Account, error)
+
+	roles map[string]*fuelgate.Role // the enterprise's roles by ID, loaded once per call
 }
 
 // now reads the call's clock.
@@ -41,28 +36,16 @@ func (c *Call) now() time.Time {
 	return c.Now()
 }
 
-// actor returns the call's manage actor, building it once.
-func (c *Call) actor() *manage.Actor {
-	if c.Actor == nil && c.NewActor != nil {
-		c.Actor = c.NewActor()
+// role returns the role with ID id as the actor may see it, or nil.
+func (c *Call) role(ctx context.Context, id string) *fuelgate.Role {
+	if c.roles == nil {
+		roles, err := c.Manage.RoleNames(ctx, c.Actor, c.Actor.EnterpriseMID())
+		if err != nil {
+			roles = map[string]*fuelgate.Role{}
+		}
+		c.roles = roles
 	}
-	return c.Actor
-}
-
-// account reads a BU through the snapshot when the call has one, else the store.
-func (c *Call) account(mid int64) (*fuelgate.Account, error) {
-	if c.Account != nil {
-		return c.Account(c.Ctx, mid)
-	}
-	return c.Store.Account(c.Ctx, mid)
-}
-
-// Authorize returns a NotAuthorized error unless the principal may act in mid.
-func (c *Call) Authorize(mid int64) error {
-	if c.P.CanActIn(mid) {
-		return nil
-	}
-	return NotAuthorized(mid)
+	return c.roles[id]
 }
 
 // Time formats t as SFMC does: no zone suffix, in the deployment's zone.
@@ -91,24 +74,18 @@ type Field struct {
 // a null value.
 type Record map[string]string
 
-// Access names what a read or a write of a type needs: an SFMC scope for
-// tokens, a permission for users ("" = nothing beyond authentication).
-type Access struct {
-	Scope string
-	Perm  string
-}
-
 // Object is a SOAP object type.
 type Object interface {
 	Name() string
 	Fields() []Field
-	ReadAccess() Access
-	// List returns the records in the BUs mids (already limited to what the
-	// principal may reach), in a stable order.
-	List(c *Call, mids []int64) ([]Record, error)
+	// ReadOp is the operation a Retrieve of the type is decided as.
+	ReadOp() manage.Op
+	// List returns the records in the BUs mids that the call's actor may
+	// see (package manage leaves the others out), in a stable order.
+	List(ctx context.Context, c *Call, mids []int64) ([]Record, error)
 	// Render builds the Results element for rec with the requested properties
 	// (and the members SFMC always returns).
-	Render(c *Call, rec Record, props map[string]bool) *soap.Element
+	Render(ctx context.Context, c *Call, rec Record, props map[string]bool) *soap.Element
 }
 
 // Outcome is the result of writing one object.
@@ -119,24 +96,25 @@ type Outcome struct {
 }
 
 // Creator, Updater, Deleter and Configurer are implemented by the types that
-// support those operations. Each gets the default MID of the call and the
-// object element as sent; a returned *Error becomes a per-object error.
+// support those operations. Each names the operation its writes are decided
+// as (WriteOp) and gets the object element as sent; the call's default BU
+// is the actor's. A returned *Error becomes a per-object error.
 type (
 	Creator interface {
-		WriteAccess() Access
-		Create(c *Call, mid int64, obj *soap.Element) (Outcome, error)
+		CreateOp() manage.Op
+		Create(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error)
 	}
 	Updater interface {
-		WriteAccess() Access
-		Update(c *Call, mid int64, obj *soap.Element) (Outcome, error)
+		WriteOp() manage.Op
+		Update(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error)
 	}
 	Deleter interface {
-		WriteAccess() Access
-		Delete(c *Call, mid int64, obj *soap.Element) (Outcome, error)
+		WriteOp() manage.Op
+		Delete(ctx context.Context, c *Call, obj *soap.Element) (Outcome, error)
 	}
 	Configurer interface {
-		WriteAccess() Access
-		Configure(c *Call, action string, mid int64, obj *soap.Element) (Outcome, error)
+		WriteOp() manage.Op
+		Configure(ctx context.Context, c *Call, action string, obj *soap.Element) (Outcome, error)
 	}
 )
 
@@ -148,20 +126,29 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// NotAuthorized is the per-object error for a write aimed at a BU the
-// principal may not act in.
-func NotAuthorized(mid int64) *Error {
-	return &Error{Code: 11, Message: "Not authorized for account " + strconv.FormatInt(mid, 10) + "."}
-}
+// SFMC's per-object error codes.
+const (
+	CodeInvalid            = 2     // a property is missing or wrong, or the object was not found
+	CodeNotAuthorized      = 11    // the caller may not do this (permission, reach, limits)
+	CodeUserRequiredFields = 11003 // AccountUser Create without Name, Email, UserID or Password
+)
+
+// PermissionFailed is SFMC's text for an operation the caller's scopes or
+// permissions do not allow.
+const PermissionFailed = "API Permission Failed"
 
 // FromManage converts an error from package manage into a per-object error
-// with its safe message; errors without a code stay internal.
+// with its safe message (SFMC's "API Permission Failed" for a missing
+// permission); errors without a code stay internal.
 func FromManage(err error) error {
 	switch fuelgate.ErrorCode(err) {
 	case fuelgate.EINVALID, fuelgate.ECONFLICT, fuelgate.ENOTFOUND:
-		return &Error{Code: 2, Message: fuelgate.ErrorMessage(err)}
+		return &Error{Code: CodeInvalid, Message: fuelgate.ErrorMessage(err)}
 	case fuelgate.EPERMISSION:
-		return &Error{Code: 11, Message: fuelgate.ErrorMessage(err)}
+		if errors.Is(err, manage.ErrNoPermission) {
+			return &Error{Code: CodeNotAuthorized, Message: PermissionFailed}
+		}
+		return &Error{Code: CodeNotAuthorized, Message: fuelgate.ErrorMessage(err)}
 	}
 	return err
 }
@@ -207,7 +194,7 @@ func clientID(obj *soap.Element, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, &Error{Code: 2, Message: "Client/ID must be a positive integer."}
+		return 0, &Error{Code: CodeInvalid, Message: "Client/ID must be a positive integer."}
 	}
 	return n, nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fuelgate/fuelgate"
-	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/internal/fgtest"
 	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
@@ -20,13 +19,21 @@ import (
 // tokenCall returns a Call acting as a real v2 token of the test package in mid.
 func tokenCall(t *testing.T, e *fgtest.Env, mid int64) *objects.Call {
 	t.Helper()
-	ctx := context.Background()
-	p, err := e.Server.Auth.VerifyToken(ctx, e.Token(mid))
+	a, err := e.Server.Auth.VerifyToken(context.Background(), e.Token(mid))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &objects.Call{Ctx: ctx, P: p, Actor: manage.ClientActor(p.ClientID, p.EnterpriseMID, p.MID, p.Scopes, ""),
-		Manage: e.Manage, Store: e.Store, Location: time.UTC, Now: e.Clock.Now}
+	return &objects.Call{Actor: a, Manage: e.Manage, Location: time.UTC, Now: e.Clock.Now}
+}
+
+// userCall returns a Call acting as u, signed in through the console with fgtest.Password.
+func userCall(t *testing.T, e *fgtest.Env, u *fuelgate.User) *objects.Call {
+	t.Helper()
+	a, err := e.Server.Auth.SignIn(context.Background(), u.Username, fgtest.Password, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &objects.Call{Actor: a, Manage: e.Manage, Location: time.UTC, Now: e.Clock.Now}
 }
 
 func TestRegistry(t *testing.T) {
@@ -98,40 +105,6 @@ func TestCallTime(t *testing.T) {
 	}
 }
 
-func TestAuthorize(t *testing.T) {
-	t.Parallel()
-	tok := &auth.Principal{Kind: auth.PrincipalToken, EnterpriseMID: 1, MID: 1}
-	user := &auth.Principal{Kind: auth.PrincipalUser, EnterpriseMID: 1, MID: 1,
-		User: &fuelgate.User{DefaultMID: 1, MIDs: []int64{1, 2}}}
-	cases := []struct {
-		name string
-		p    *auth.Principal
-		mid  int64
-		ok   bool
-	}{
-		{"token, own MID", tok, 1, true},
-		{"token, child", tok, 2, false},
-		{"user, default", user, 1, true},
-		{"user, associated", user, 2, true},
-		{"user, other", user, 3, false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := (&objects.Call{P: c.p}).Authorize(c.mid)
-			if c.ok {
-				if err != nil {
-					t.Errorf("got %v, want nil", err)
-				}
-				return
-			}
-			var oe *objects.Error
-			if !errors.As(err, &oe) || oe.Code != 11 || oe.Message != "Not authorized for account "+itoa(c.mid)+"." {
-				t.Errorf("got %#v, want code 11 Not authorized for account %d.", err, c.mid)
-			}
-		})
-	}
-}
-
 func TestFromManage(t *testing.T) {
 	t.Parallel()
 	internal := errors.New("disk on fire")
@@ -144,7 +117,8 @@ func TestFromManage(t *testing.T) {
 		{"invalid", fuelgate.Errorf(fuelgate.EINVALID, "bad name"), 2, "bad name"},
 		{"conflict", fuelgate.Errorf(fuelgate.ECONFLICT, "taken"), 2, "taken"},
 		{"not found", fuelgate.Errorf(fuelgate.ENOTFOUND, "no such user"), 2, "no such user"},
-		{"permission", fuelgate.Errorf(fuelgate.EPERMISSION, "not allowed"), 11, "not allowed"},
+		{"reach", manage.NotInReach(42), 11, "Not authorized for account 42."},
+		{"missing permission", fuelgate.WrapError(fuelgate.EPERMISSION, "", "You do not have it.", manage.ErrNoPermission), 11, "API Permission Failed"},
 		{"internal", internal, 0, ""},
 	}
 	for _, c := range cases {
@@ -203,7 +177,7 @@ func TestListAndRender(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.typ, func(t *testing.T) {
 			o := reg[tc.typ]
-			recs, err := o.List(c, tc.mids)
+			recs, err := o.List(context.Background(), c, tc.mids)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,14 +190,14 @@ func TestListAndRender(t *testing.T) {
 					all[f.Name] = true
 				}
 			}
-			el := o.Render(c, recs[0], all)
+			el := o.Render(context.Background(), c, recs[0], all)
 			if el.Name.Local != "Results" || el.Type() != tc.typ {
 				t.Errorf("got <%s xsi:type=%q>, want <Results xsi:type=%q>", el.Name.Local, el.Type(), tc.typ)
 			}
 			if got := children(el); !slices.Equal(got, tc.all) {
 				t.Errorf("with every property:\ngot  %v\nwant %v", got, tc.all)
 			}
-			if got := children(o.Render(c, recs[0], map[string]bool{})); !slices.Equal(got, tc.none) {
+			if got := children(o.Render(context.Background(), c, recs[0], map[string]bool{})); !slices.Equal(got, tc.none) {
 				t.Errorf("with no property: got %v, want %v", got, tc.none)
 			}
 		})
@@ -246,10 +220,12 @@ func TestListScoping(t *testing.T) {
 	if _, err := e.Manage.CreateRole(ctx, op, e.Enterprise.MID, "Marketing Cloud Lookalike", "", nil); err != nil {
 		t.Fatal(err)
 	}
-	c := tokenCall(t, e, 0)
+	reader := e.CreateUser(manage.NewUser{MID: e.Grandchild.MID, Username: "reader", Roles: []string{"Viewer"},
+		MIDs: []int64{e.Enterprise.MID, e.Child.MID}})
+	c := userCall(t, e, reader)
 	reg := objects.Registry()
-	key := func(typ string, mids []int64, prop string) []string {
-		recs, err := reg[typ].List(c, mids)
+	keyOf := func(t *testing.T, c *objects.Call, typ string, mids []int64, prop string) []string {
+		recs, err := reg[typ].List(context.Background(), c, mids)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,6 +236,7 @@ func TestListScoping(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
+	key := func(typ string, mids []int64, prop string) []string { return keyOf(t, c, typ, mids, prop) }
 	ent, child, grand := e.Enterprise.MID, e.Child.MID, e.Grandchild.MID
 	cases := []struct {
 		name, typ, prop string
@@ -275,6 +252,15 @@ func TestListScoping(t *testing.T) {
 		{"users of another enterprise are never listed", "AccountUser", "UserID", []int64{other.MID}, nil},
 		{"associations", "AccountUserAccount", "Account.ID", []int64{ent}, []string{itoa(ent), itoa(child)}},
 	}
+	t.Run("a token does not reach child BUs", func(t *testing.T) {
+		tc := tokenCall(t, e, ent)
+		if got := keyOf(t, tc, "BusinessUnit", []int64{ent, child}, "ID"); !slices.Equal(got, []string{itoa(ent)}) {
+			t.Errorf("token of %d lists BUs %v, want only its own", ent, got)
+		}
+		if got := keyOf(t, tc, "AccountUser", []int64{child}, "UserID"); got != nil {
+			t.Errorf("token of %d lists users %v of the child BU, want none", ent, got)
+		}
+	})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := key(tc.typ, tc.mids, tc.prop); !slices.Equal(got, tc.want) {

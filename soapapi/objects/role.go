@@ -1,9 +1,11 @@
 package objects
 
 import (
+	"context"
 	"strings"
 
 	"github.com/fuelgate/fuelgate"
+	"github.com/fuelgate/fuelgate/manage"
 	"github.com/fuelgate/fuelgate/soap"
 )
 
@@ -29,20 +31,16 @@ var roleFields = []Field{
 
 func (Role) Fields() []Field { return roleFields }
 
-func (Role) ReadAccess() Access { return Access{Scope: "users_read", Perm: fuelgate.PermRolesView} }
+func (Role) ReadOp() manage.Op { return manage.OpRoleRead }
 
 // List ignores mids: roles are enterprise-wide.
-func (Role) List(c *Call, mids []int64) ([]Record, error) {
-	var roles []*fuelgate.Role
-	for i := range fuelgate.SystemRoles {
-		roles = append(roles, &fuelgate.SystemRoles[i])
-	}
-	custom, err := c.Store.Roles(c.Ctx, c.P.EnterpriseMID)
+func (Role) List(ctx context.Context, c *Call, mids []int64) ([]Record, error) {
+	roles, err := c.Manage.Roles(ctx, c.Actor, c.Actor.EnterpriseMID())
 	if err != nil {
 		return nil, err
 	}
 	var out []Record
-	for _, r := range append(roles, custom...) {
+	for _, r := range roles {
 		if strings.HasPrefix(r.Name, "Marketing Cloud") {
 			continue
 		}
@@ -57,7 +55,7 @@ func (Role) List(c *Call, mids []int64) ([]Record, error) {
 	return out, nil
 }
 
-func (Role) Render(c *Call, rec Record, props map[string]bool) *soap.Element {
+func (Role) Render(_ context.Context, c *Call, rec Record, props map[string]bool) *soap.Element {
 	e := soap.NewElement("Results").WithType("Role")
 	if props["Client.ID"] {
 		e.Add(soap.NewElement("Client", soap.TextElement("ID", rec["Client.ID"])))

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -116,32 +118,89 @@ func parse(t *testing.T, doc []byte) definitions {
 
 func TestWellFormed(t *testing.T) {
 	wellFormed(t, "etframework.wsdl template", wsdlTemplate)
-	wellFormed(t, "WSDL()", WSDL("https://127.0.0.1:8443/Service.asmx"))
+	wellFormed(t, "WSDL()", WSDL("https://127.0.0.1:8443"))
 	wellFormed(t, "ETFrameworkFault.xsd", FaultXSD())
 }
 
-func TestAddress(t *testing.T) {
-	if n := bytes.Count(wsdlTemplate, []byte(placeholder)); n != 1 {
-		t.Fatalf("template holds the placeholder %d times, want 1", n)
+// reference is an attribute that names another document or an endpoint.
+type reference struct{ element, attr, value string }
+
+// references lists every schemaLocation and location attribute in doc, on
+// any element (xsd:import, xsd:include, xsd:redefine, wsdl:import,
+// soap:address ...).
+func references(t *testing.T, doc []byte) []reference {
+	t.Helper()
+	var refs []reference
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return refs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			for _, a := range se.Attr {
+				if a.Name.Local == "schemaLocation" || a.Name.Local == "location" {
+					refs = append(refs, reference{se.Name.Local, a.Name.Local, a.Value})
+				}
+			}
+		}
 	}
-	for _, tc := range []struct{ addr, want string }{
-		{"https://127.0.0.1:8443/Service.asmx", `location="https://127.0.0.1:8443/Service.asmx"`},
-		{`https://h/x?a=1&b="2"<'>`, `location="https://h/x?a=1&amp;b=&#34;2&#34;&lt;&#39;&gt;"`},
+}
+
+// TestURLsAbsolute checks that every reference in the served WSDL and XSD is
+// an absolute URL under the public URL: a client that loads a local copy of
+// the WSDL (FuelSDK-Python, FuelSDK-PHP) must still find the fault schema.
+func TestURLsAbsolute(t *testing.T) {
+	if refs := references(t, FaultXSD()); len(refs) != 0 {
+		t.Errorf("ETFrameworkFault.xsd references %v; each must be absolute and tested here", refs)
+	}
+	for _, r := range references(t, wsdlTemplate) {
+		if !strings.HasPrefix(r.value, placeholder+"/") {
+			t.Errorf("template: %s %s=%q does not start with the public URL placeholder", r.element, r.attr, r.value)
+		}
+	}
+	for _, tc := range []struct{ public, base string }{
+		{"https://127.0.0.1:8443", "https://127.0.0.1:8443"},
+		{"http://localhost:9000/", "http://localhost:9000"},
+		{"https://gw.example.com/sfmc//", "https://gw.example.com/sfmc"},
+		{`https://h/x?a=1&b="2"<'>`, `https://h/x?a=1&b="2"<'>`},
 	} {
-		doc := WSDL(tc.addr)
+		doc := WSDL(tc.public)
 		if bytes.Contains(doc, []byte(placeholder)) {
-			t.Errorf("%q: placeholder left in output", tc.addr)
+			t.Errorf("%q: placeholder left in output", tc.public)
 		}
-		if n := bytes.Count(doc, []byte(tc.want)); n != 1 {
-			t.Errorf("%q: %s occurs %d times, want 1", tc.addr, tc.want, n)
+		wellFormed(t, "WSDL("+tc.public+")", doc)
+		got := map[string]string{}
+		for _, r := range references(t, doc) {
+			if u, err := url.Parse(r.value); err != nil || !u.IsAbs() || u.Host == "" {
+				t.Errorf("%q: %s %s=%q is not an absolute URL (%v)", tc.public, r.element, r.attr, r.value, err)
+			}
+			if !strings.HasPrefix(r.value, tc.base+"/") {
+				t.Errorf("%q: %s %s=%q is not under the public URL", tc.public, r.element, r.attr, r.value)
+			}
+			if _, dup := got[r.element]; dup {
+				t.Errorf("%q: two %s references", tc.public, r.element)
+			}
+			got[r.element] = r.value
 		}
-		wellFormed(t, "WSDL("+tc.addr+")", doc)
-		if got := parse(t, doc).Service.Port.Address.Location; got != tc.addr {
-			t.Errorf("soap:address location = %q, want %q", got, tc.addr)
+		want := map[string]string{"import": tc.base + XSDPath, "address": tc.base + ServicePath}
+		if !maps.Equal(got, want) {
+			t.Errorf("%q: references %v, want %v", tc.public, got, want)
 		}
-		if n := strings.Count(string(doc), "<soap:address "); n != 1 {
-			t.Errorf("%d soap:address elements, want 1", n)
+		d := parse(t, doc)
+		if len(d.Schema.Import) != 1 || d.Schema.Import[0].SchemaLocation != want["import"] {
+			t.Errorf("%q: fault schema import %+v", tc.public, d.Schema.Import)
 		}
+		if d.Service.Port.Address.Location != want["address"] {
+			t.Errorf("%q: soap:address %q", tc.public, d.Service.Port.Address.Location)
+		}
+	}
+	// The URL is escaped once, as an attribute value.
+	if doc := WSDL("https://h/x?a=1&b"); !bytes.Contains(doc, []byte(`location="https://h/x?a=1&amp;b/Service.asmx"`)) {
+		t.Error("& in the public URL is not escaped as &amp;")
 	}
 	// The result is a fresh copy: changing it does not touch the template.
 	doc := WSDL("x")
@@ -157,12 +216,12 @@ func TestAddress(t *testing.T) {
 }
 
 func TestStructure(t *testing.T) {
-	d := parse(t, WSDL("https://127.0.0.1:8443/Service.asmx"))
+	d := parse(t, WSDL("https://127.0.0.1:8443"))
 	if d.TargetNamespace != nsPartner || d.Schema.TargetNamespace != nsPartner {
 		t.Errorf("namespaces %q / %q", d.TargetNamespace, d.Schema.TargetNamespace)
 	}
 	if len(d.Schema.Import) != 1 || d.Schema.Import[0].Namespace != nsFault ||
-		d.Schema.Import[0].SchemaLocation != "ETFrameworkFault.xsd" {
+		d.Schema.Import[0].SchemaLocation != "https://127.0.0.1:8443/ETFrameworkFault.xsd" {
 		t.Errorf("fault schema import = %+v", d.Schema.Import)
 	}
 	if d.PortType.Name != "Soap" || d.Binding.Name != "SoapBinding" || d.Binding.Type != "tns:Soap" {

@@ -8,8 +8,9 @@
 // The soap module is taken from $FUELGATE_SOAP_MODULE, else from ordinary
 // require('soap') resolution (NODE_PATH or a node_modules above this file).
 // WSDL is a file path or URL; without it the script copies ../etframework.wsdl
-// and ../ETFrameworkFault.xsd (the embedded template) to a temporary
-// directory, fills in the soap:address placeholder and loads that copy.
+// (the embedded template) to a temporary directory, fills in the public URL
+// placeholder (the fault schema import with the path of
+// ../ETFrameworkFault.xsd, the soap:address with ADDRESS) and loads that copy.
 //
 // The script prints client.describe() for the PartnerAPI/Soap port, then
 // calls Retrieve, Create and Configure through a stub HTTP client that
@@ -27,7 +28,8 @@ const soap = require(process.env.FUELGATE_SOAP_MODULE || 'soap');
 
 const HERE = __dirname;
 const PKG = path.dirname(HERE);
-const ADDRESS = 'https://127.0.0.1:8443/Service.asmx';
+const PUBLIC_URL = 'https://127.0.0.1:8443';
+const ADDRESS = PUBLIC_URL + '/Service.asmx';
 const OPERATIONS = ['Create', 'Retrieve', 'Update', 'Delete', 'Query', 'Describe', 'Execute',
   'Perform', 'Configure', 'Schedule', 'VersionInfo', 'Extract', 'GetSystemStatus'];
 
@@ -49,8 +51,10 @@ function prepareWSDL() {
   if (process.argv[2]) return process.argv[2];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fuelgate-wsdl-'));
   const text = fs.readFileSync(path.join(PKG, 'etframework.wsdl'), 'utf8');
-  fs.writeFileSync(path.join(tmp, 'etframework.wsdl'), text.replace('{{SOAP_ADDRESS}}', ADDRESS));
-  fs.copyFileSync(path.join(PKG, 'ETFrameworkFault.xsd'), path.join(tmp, 'ETFrameworkFault.xsd'));
+  const filled = text
+    .replace('{{PUBLIC_URL}}/ETFrameworkFault.xsd', path.join(PKG, 'ETFrameworkFault.xsd'))
+    .replace('{{PUBLIC_URL}}', PUBLIC_URL);
+  fs.writeFileSync(path.join(tmp, 'etframework.wsdl'), filled);
   return path.join(tmp, 'etframework.wsdl');
 }
 

@@ -5,10 +5,9 @@ Usage:
     /usr/bin/python3 check_zeep.py [WSDL]
 
 WSDL is a file path or URL. Without it the script copies ../etframework.wsdl
-and ../ETFrameworkFault.xsd (the embedded template) to a temporary directory,
-fills in the soap:address placeholder and loads that copy, so the relative
-xsd:import of ETFrameworkFault.xsd is resolved from the same directory, as a
-client fetching both files from the server would.
+(the embedded template) to a temporary directory, fills in the public URL
+placeholder (the fault schema import with the path of ../ETFrameworkFault.xsd,
+the soap:address with ADDRESS) and loads that copy.
 
 The script builds request messages (client.create_message) and parses the
 canned server responses in this directory (response-*.xml, fault-*.xml)
@@ -32,8 +31,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = os.path.dirname(HERE)
 NS = "http://exacttarget.com/wsdl/partnerAPI"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-ADDRESS = "https://127.0.0.1:8443/Service.asmx"
-PLACEHOLDER = "{{SOAP_ADDRESS}}"
+PUBLIC_URL = "https://127.0.0.1:8443"
+ADDRESS = PUBLIC_URL + "/Service.asmx"
+PLACEHOLDER = "{{PUBLIC_URL}}"
 
 OPERATIONS = [
     "Create", "Retrieve", "Update", "Delete", "Query", "Describe", "Execute",
@@ -68,10 +68,10 @@ def prepare_wsdl():
     tmp = tempfile.mkdtemp(prefix="fuelgate-wsdl-")
     with open(os.path.join(PKG, "etframework.wsdl"), encoding="utf-8") as f:
         text = f.read()
-    expect(text.count(PLACEHOLDER) == 1, "template must hold the placeholder once")
+    expect(text.count(PLACEHOLDER) == 2, "template must hold the placeholder twice")
+    text = text.replace(PLACEHOLDER + "/ETFrameworkFault.xsd", os.path.join(PKG, "ETFrameworkFault.xsd"))
     with open(os.path.join(tmp, "etframework.wsdl"), "w", encoding="utf-8") as f:
-        f.write(text.replace(PLACEHOLDER, ADDRESS))
-    shutil.copy(os.path.join(PKG, "ETFrameworkFault.xsd"), tmp)
+        f.write(text.replace(PLACEHOLDER, PUBLIC_URL))
     return os.path.join(tmp, "etframework.wsdl"), tmp
 
 

@@ -1,0 +1,4 @@
+-- Username keys become the canonical key of package userkey (NFKC, Unicode
+-- case folding, NFKC again) instead of the lower case. SQL cannot compute
+-- it: the Go step of this migration (rekeyUsernames in internal/sqlstore)
+-- recomputes users.username_key in this migration's transaction.

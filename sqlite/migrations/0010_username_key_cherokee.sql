@@ -1,0 +1,6 @@
+-- Username keys of Cherokee names fold to the capital letters, as Unicode
+-- case folding does (package userkey; before, the small letters, which
+-- folded again to the capitals, so the key was not a fixed point). SQL
+-- cannot compute it: the Go step of this migration (rekeyUsernames in
+-- internal/sqlstore) recomputes users.username_key in this migration's
+-- transaction. Other users' keys do not change.
