@@ -51,12 +51,14 @@ func TestAuthorizationModel(t *testing.T) {
 	sequences, steps := 0, 0
 	// At least minSequences run whatever the machine's speed (a busy
 	// machine takes longer, it does not test less); more while the budget
-	// lasts.
-	minSequences := 50
+	// lasts, and on until every class of decision has been compared (up to
+	// maxSequences), so a slow run still covers what a fast one does.
+	minSequences, maxSequences := 50, 2000
 	if testing.Short() {
-		minSequences = 0
+		minSequences, maxSequences = 0, 0
 	}
-	for sequences < minSequences || time.Now().Before(deadline) {
+	for sequences < minSequences || time.Now().Before(deadline) ||
+		(sequences < maxSequences && (len(w.unseen(allClasses)) > 0 || w.appCodes == 0)) {
 		n := 1 + rng.IntN(8)
 		for i := range n {
 			s := w.nextStep(rng)
@@ -84,11 +86,23 @@ func TestAuthorizationModel(t *testing.T) {
 		t.Error("no web app token was used: the app actors were not compared")
 	}
 	// The generator must reach every kind of decision, or the comparison proves little.
-	for _, class := range []string{cOK, cNoLogin, cNoPerm, cReach, cGrant, cTarget, cInvalid, cNotFound} {
-		if w.seen[class] == 0 {
-			t.Errorf("no decision of class %q was compared", class)
+	for _, class := range w.unseen(allClasses) {
+		t.Errorf("no decision of class %q was compared in %d sequences", class, sequences)
+	}
+}
+
+// allClasses are the kinds of decision the generator must reach.
+var allClasses = []string{cOK, cNoLogin, cNoPerm, cReach, cGrant, cTarget, cInvalid, cNotFound}
+
+// unseen lists the classes of which no decision has been compared yet.
+func (w *world) unseen(classes []string) []string {
+	var out []string
+	for _, c := range classes {
+		if w.seen[c] == 0 {
+			out = append(out, c)
 		}
 	}
+	return out
 }
 
 // FuzzAuthorizationModel drives the same generator from the fuzzer's bytes:
