@@ -65,9 +65,20 @@ type Store interface {
 	// single-use token can be consumed exactly once.
 	RevokeToken(ctx context.Context, hash []byte, at time.Time) error
 	// RevokeTokens revokes every unrevoked, unexpired token matching f and
-	// returns how many it revoked.
+	// returns how many stored tokens it revoked. When f can match sealed
+	// access tokens (TokenFilter.MatchesSealed), which are not stored, it
+	// also records a revocation epoch (see TokenRevocations) in the same
+	// transaction.
 	RevokeTokens(ctx context.Context, f TokenFilter, at time.Time) (int64, error)
-	// DeleteTokensExpiredBefore deletes tokens whose expiry is before t.
+	// DenyToken records that the sealed token whose text has SHA-256 hash
+	// is revoked; the denial is kept until expiresAt (and swept with the
+	// tokens expired before the sweep's time). Denying twice is no error.
+	DenyToken(ctx context.Context, hash []byte, expiresAt time.Time) error
+	// TokenRevocations returns every revocation epoch and every denial
+	// that has not been swept.
+	TokenRevocations(ctx context.Context) (*TokenRevocations, error)
+	// DeleteTokensExpiredBefore deletes tokens, and denials of sealed
+	// tokens, whose expiry is before t.
 	DeleteTokensExpiredBefore(ctx context.Context, t time.Time) (int64, error)
 	CountTokens(ctx context.Context) (int64, error)
 	// LiveTokens returns at most limit unrevoked tokens matching f (which

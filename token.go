@@ -57,6 +57,40 @@ type TokenFilter struct {
 	Kind      TokenKind
 }
 
+// MatchesSealed reports whether f can match a sealed access token: one of
+// a package's own v2 access tokens, which name no user and no family.
+func (f TokenFilter) MatchesSealed() bool {
+	return f.UserID == 0 && f.Family == "" && (f.Kind == "" || f.Kind == TokenAccess)
+}
+
+// TokenRevocations is what refuses sealed access tokens, which are not
+// stored and so cannot be marked revoked one by one.
+type TokenRevocations struct {
+	// Epochs maps a package and BU to a time: their sealed tokens issued at
+	// or before it are revoked. A zero PackageID or MID matches any.
+	Epochs map[TokenEpoch]time.Time
+	// Denied holds the SHA-256 of sealed token texts revoked one by one.
+	Denied map[string]bool
+}
+
+// TokenEpoch names the sealed tokens a revocation epoch applies to: those
+// of a package, of a BU, or of a package in a BU (0: any).
+type TokenEpoch struct{ PackageID, MID int64 }
+
+// Refuses reports whether t, a sealed token (its Hash the SHA-256 of its
+// text), was revoked.
+func (r *TokenRevocations) Refuses(t *Token) bool {
+	if r.Denied[string(t.Hash)] {
+		return true
+	}
+	for _, k := range [...]TokenEpoch{{t.PackageID, t.MID}, {t.PackageID, 0}, {0, t.MID}, {0, 0}} {
+		if before, ok := r.Epochs[k]; ok && !t.IssuedAt.After(before) {
+			return true
+		}
+	}
+	return false
+}
+
 // TokenGrace is how long an expired token stays stored, so that a late caller
 // is still told "Token Expired" (which SDKs act on) rather than "Login Failed".
 const TokenGrace = 24 * time.Hour

@@ -11,7 +11,7 @@
 // It also bounds what failures cost: usernames are keyed one way whatever
 // their spelling (package userkey); failed password logins are throttled
 // per source address and per username key; each package's token issuance
-// is rate-limited; failure audit events are aggregated (failureLog); and a
+// is rate-limited; failure audit events are aggregated (auditLog); and a
 // failure costs an unknown username what it costs an existing one, in time
 // (no store write while the caller waits, see lockouts) and in what the
 // Observer is told.
@@ -67,7 +67,7 @@ type Config struct {
 	// AuditRetention is how long audit events are kept by Sweep (default 90 days; negative keeps forever).
 	AuditRetention time.Duration
 	// AuditWindow is how long repeated failures from one source are gathered
-	// into one aggregate audit event (default 10s; see failureLog).
+	// into one aggregate audit event (default 10s; see auditLog).
 	AuditWindow time.Duration
 	// AddressThrottle limits failed password logins (UsernameToken and
 	// console) per source address (zero: 20 failures, then one a second).
@@ -124,12 +124,14 @@ type Service struct {
 	slow     chan struct{}
 	flights  singleflight.Group // concurrent argon2id runs of one credential
 
-	dummyDigest []byte // a sealed digest password opened for users without one (same cost)
+	sealer      *secret.Sealer     // sealed access tokens (sealed.go)
+	revs        revocationSnapshot // what refuses sealed tokens
+	dummyDigest []byte             // a sealed digest password opened for users without one (same cost)
 	obs         Observer
 
 	addrLimit, userLimit *throttle.Limiter // failed password logins
 	tokenLimit           *throttle.Limiter // token issuance per package
-	failures             *failureLog       // aggregated failure audit events
+	events               *auditLog         // aggregated audit events: failures, sealed token issues
 	lockouts             lockouts          // failure counts gathered for a background write
 	bg                   writes            // background writes (see Settle)
 }
@@ -189,8 +191,9 @@ func New(cfg Config) *Service {
 	s.addrLimit = throttle.New(limitConfig(cfg.AddressThrottle, 20, time.Second, cfg.Now))
 	s.userLimit = throttle.New(limitConfig(cfg.UsernameThrottle, 10, 6*time.Second, cfg.Now))
 	s.tokenLimit = newTokenLimit(cfg)
-	s.failures = newFailureLog(s, cfg.AuditWindow)
+	s.events = newAuditLog(s, cfg.AuditWindow)
 	if cfg.Keys != nil {
+		s.sealer = secret.NewSealer(cfg.Keys.EncryptionKey, sealedPurpose)
 		s.dummyDigest, _ = secret.Seal(cfg.Keys.EncryptionKey, []byte(secret.Password()), secret.DigestAAD(0))
 	}
 	return s
@@ -223,11 +226,12 @@ func (s *Service) Settle() {
 // window, and waits for every background write. The server calls it when it
 // stops; tests call it to read the audit trail.
 func (s *Service) Flush() {
-	s.failures.flush()
+	s.events.flush()
 	s.Settle()
 }
 
-// Forget drops every cached token, user, package and settings snapshot, so
+// Forget drops every cached token, user, package, settings and revocation
+// snapshot, so
 // that the next call re-reads the store. Admin changes made in this process
 // call it; changes made elsewhere take effect within TokenCacheTTL, or at
 // once where the store notifies. Verified credentials are kept: they are
@@ -238,6 +242,7 @@ func (s *Service) Forget() {
 	s.users.Clear()
 	s.packages.Clear()
 	s.settings.Clear()
+	s.revs.drop()
 }
 
 // settingsOf returns the settings of an enterprise from a snapshot at most

@@ -74,6 +74,21 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 	return pkg, nil
 }
 
+// packageSnapshot returns the package with a client ID from a snapshot,
+// reading the store when there is none, and when the snapshot expires.
+func (s *Service) packageSnapshot(ctx context.Context, clientID string, now time.Time) (*fuelgate.Package, time.Time, error) {
+	if p, until, ok := s.packages.Lookup(clientID, now); ok {
+		return p, until, nil
+	}
+	pkg, err := s.store.PackageByClientID(ctx, clientID)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	until := now.Add(s.cfg.TokenCacheTTL)
+	s.packages.Put(clientID, pkg, until, now)
+	return pkg, until, nil
+}
+
 // clientOK checks a secret's HMAC against the current and, during an
 // overlap, the previous secret, in constant time, and that pkg is enabled.
 func (s *Service) clientOK(pkg *fuelgate.Package, got []byte) bool {
@@ -116,7 +131,7 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 		if pkg != nil {
 			auditEnt, auditMID = pkg.EnterpriseMID, pkg.MID
 		}
-		s.failures.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID),
+		s.events.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID),
 			Action: "token.issue", Target: "v2", SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)}, false)
 		s.obs.TokenRefused("v2")
 		return nil, err
@@ -125,17 +140,12 @@ func (s *Service) Grant(ctx context.Context, req GrantRequest) (*IssuedToken, er
 	if err != nil {
 		return nil, err
 	}
-	tok, rec := s.mint(fuelgate.TokenAccess, pkg, mid, scopes, st.TokenLifetime)
-	err = s.store.Atomic(ctx, func(tx fuelgate.Store) error {
-		if err := tx.CreateToken(ctx, rec); err != nil {
-			return err
-		}
-		return tx.AppendAudit(ctx, &fuelgate.AuditEvent{Time: rec.IssuedAt, EnterpriseMID: pkg.EnterpriseMID, MID: mid, Actor: clientActor(pkg.ClientID),
-			Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeSuccess, SourceIP: req.SourceIP})
-	})
-	if err != nil {
-		return nil, err
-	}
+	// A sealed token: nothing is stored, and the issue is audited in
+	// aggregate (auditlog.go).
+	rec := s.claims(fuelgate.TokenAccess, pkg, mid, scopes, st.TokenLifetime)
+	tok := s.sealToken(rec)
+	s.events.add(ctx, fuelgate.AuditEvent{Time: rec.IssuedAt, EnterpriseMID: pkg.EnterpriseMID, MID: mid, Actor: clientActor(pkg.ClientID),
+		Action: "token.issue", Target: "v2", Outcome: fuelgate.OutcomeSuccess, SourceIP: req.SourceIP}, false)
 	s.obs.TokenIssued("v2")
 	return &IssuedToken{AccessToken: tok, ExpiresIn: fuelgate.ExpiresIn(st.TokenLifetime),
 		ExpiresAt: rec.ExpiresAt, Scopes: scopes, MID: mid}, nil
@@ -160,12 +170,17 @@ func grantScopes(pkg *fuelgate.Package, requested *string) ([]string, error) {
 
 // mint creates a token text and its stored record.
 func (s *Service) mint(kind fuelgate.TokenKind, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) (string, *fuelgate.Token) {
+	rec := s.claims(kind, pkg, mid, scopes, lifetime)
+	tok, key := newTokenText(rec.IssuedAt)
+	rec.Hash = key
+	return tok, rec
+}
+
+// claims is a new token of pkg issued now, without its text.
+func (s *Service) claims(kind fuelgate.TokenKind, pkg *fuelgate.Package, mid int64, scopes []string, lifetime time.Duration) *fuelgate.Token {
 	now := s.now().UTC()
-	tok, key := newTokenText(now)
-	return tok, &fuelgate.Token{
-		Hash: key, Kind: kind, PackageID: pkg.ID, ClientID: pkg.ClientID,
-		MID: mid, Scopes: scopes, IssuedAt: now, ExpiresAt: now.Add(lifetime),
-	}
+	return &fuelgate.Token{Kind: kind, PackageID: pkg.ID, ClientID: pkg.ClientID,
+		MID: mid, Scopes: scopes, IssuedAt: now, ExpiresAt: now.Add(lifetime)}
 }
 
 func clientActor(clientID string) string {

@@ -109,8 +109,8 @@ func TestGrant(t *testing.T) {
 			if got := strings.Join(tok.Scopes, " "); got != tt.wantScopes {
 				t.Errorf("got scopes %q, want %q", got, tt.wantScopes)
 			}
-			if raw, err := base64.RawURLEncoding.DecodeString(tok.AccessToken); err != nil || len(tok.AccessToken) != 54 || len(raw) != 40 {
-				t.Errorf("got token %q (%d chars), want 54 chars of base64url (40 bytes: id and 256 random bits)", tok.AccessToken, len(tok.AccessToken))
+			if raw, err := base64.RawURLEncoding.DecodeString(tok.AccessToken); err != nil || raw[0] != 1 || len(tok.AccessToken) > auth.MaxTokenLength {
+				t.Errorf("got token %q (%d chars), want base64url of a sealed token (version 1), at most %d chars", tok.AccessToken, len(tok.AccessToken), auth.MaxTokenLength)
 			}
 			if tok.ExpiresIn != 1079 {
 				t.Errorf("got expires_in %d, want 1079", tok.ExpiresIn)

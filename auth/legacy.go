@@ -46,7 +46,7 @@ func (s *Service) GrantLegacy(ctx context.Context, req LegacyRequest) (*LegacyTo
 		if pkg != nil {
 			auditEnt, auditMID = pkg.EnterpriseMID, pkg.MID
 		}
-		s.failures.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID), Action: "token.issue", Target: "v1",
+		s.events.add(ctx, fuelgate.AuditEvent{EnterpriseMID: auditEnt, MID: auditMID, Actor: clientActor(req.ClientID), Action: "token.issue", Target: "v1",
 			SourceIP: req.SourceIP, Detail: fuelgate.ErrorMessage(err)}, false)
 		s.obs.TokenRefused("v1")
 		return nil, err

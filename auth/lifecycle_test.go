@@ -75,9 +75,9 @@ func TestTokenCacheTTL(t *testing.T) {
 	wantErr(t, "VerifyToken after the deadline and the cache TTL", err, auth.ErrLoginFailed)
 }
 
-// TestTokenLifetime: a 5 s lifetime reports expires_in 4; the token is
-// "expired" (not "login failed") from 5 s on and for TokenGrace, and gone
-// after TokenGrace plus a sweep.
+// TestTokenLifetime: a 5 s lifetime reports expires_in 4; the sealed token
+// is "expired" (not "login failed") from 5 s on, before and after a sweep:
+// it carries its expiry, so it is never forgotten.
 func TestTokenLifetime(t *testing.T) {
 	e := newEnv(t)
 	a := e.Server.Auth
@@ -100,7 +100,7 @@ func TestTokenLifetime(t *testing.T) {
 		{"23 h", 23 * time.Hour, true, auth.ErrTokenExpired},
 		{"grace not yet over, swept", 5*time.Second + fuelgate.TokenGrace - time.Second, true, auth.ErrTokenExpired},
 		{"grace over, not swept", 5*time.Second + fuelgate.TokenGrace + time.Minute, false, auth.ErrTokenExpired},
-		{"grace over, swept", 5*time.Second + fuelgate.TokenGrace + time.Minute, true, auth.ErrLoginFailed},
+		{"grace over, swept", 5*time.Second + fuelgate.TokenGrace + time.Minute, true, auth.ErrTokenExpired},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -112,6 +112,45 @@ func TestTokenLifetime(t *testing.T) {
 				a.Forget()
 			}
 			_, err := a.VerifyToken(ctx, tok.AccessToken)
+			wantErr(t, "VerifyToken", err, st.want)
+		})
+	}
+}
+
+// TestStoredTokenGrace: a stored token (here a legacy v1 access token) is
+// "expired" from its expiry on and for TokenGrace, and "login failed" once
+// a sweep after the grace deleted it.
+func TestStoredTokenGrace(t *testing.T) {
+	e := newEnv(t)
+	a := e.Server.Auth
+	legacy, legacySecret := newPackage(t, e, manage.NewPackage{Legacy: true})
+	v1, err := a.GrantLegacy(ctx, auth.LegacyRequest{ClientID: legacy.ClientID, ClientSecret: legacySecret})
+	if err != nil {
+		t.Fatalf("GrantLegacy: %v", err)
+	}
+	life := time.Hour // the default LegacyLifetime
+	steps := []struct {
+		name  string
+		at    time.Duration // after issue
+		sweep bool
+		want  error
+	}{
+		{"before expiry", life - time.Second, false, nil},
+		{"at expiry", life, false, auth.ErrTokenExpired},
+		{"grace not yet over, swept", life + fuelgate.TokenGrace - time.Second, true, auth.ErrTokenExpired},
+		{"grace over, not swept", life + fuelgate.TokenGrace + time.Minute, false, auth.ErrTokenExpired},
+		{"grace over, swept", life + fuelgate.TokenGrace + time.Minute, true, auth.ErrLoginFailed},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			e.Clock.Set(epoch.Add(st.at))
+			if st.sweep {
+				if _, err := a.Sweep(ctx); err != nil {
+					t.Fatalf("Sweep: %v", err)
+				}
+				a.Forget()
+			}
+			_, err := a.VerifyToken(ctx, v1.AccessToken)
 			wantErr(t, "VerifyToken", err, st.want)
 		})
 	}
@@ -271,12 +310,14 @@ func TestLegacyRefreshTokenConcurrent(t *testing.T) {
 	}
 }
 
-// TestSweep: tokens are deleted TokenGrace after expiry, nonces after their
-// expiry, and storage does not grow with the number of rounds.
+// TestSweep: stored tokens (legacy v1 here) and the denials of revoked
+// sealed tokens are deleted TokenGrace after expiry, and storage does not
+// grow with the number of rounds; sealed tokens themselves are not stored.
 func TestSweep(t *testing.T) {
 	e := newEnv(t)
 	a := e.Server.Auth
-	settings(t, e, manage.SettingsChange{TokenLifetime: ptr(time.Minute)})
+	settings(t, e, manage.SettingsChange{TokenLifetime: ptr(time.Hour)}) // as the default LegacyLifetime
+	legacy, legacySecret := newPackage(t, e, manage.NewPackage{Legacy: true})
 	base, err := e.Store.CountTokens(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -284,17 +325,26 @@ func TestSweep(t *testing.T) {
 	const perRound = 10
 	for round := range 3 {
 		for range perRound {
-			grant(t, a, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret})
+			if _, err := a.GrantLegacy(ctx, auth.LegacyRequest{ClientID: legacy.ClientID, ClientSecret: legacySecret}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sealed := grant(t, a, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret})
+		if err := a.Revoke(ctx, e.ClientID, e.ClientSecret, sealed.AccessToken, "10.0.0.1"); err != nil {
+			t.Fatal(err)
 		}
 		n, err := e.Store.CountTokens(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if n != base+perRound {
-			t.Errorf("round %d: got %d tokens stored, want %d", round, n, base+perRound)
+			t.Errorf("round %d: got %d tokens stored, want %d (the sealed one not stored)", round, n, base+perRound)
+		}
+		if r, err := e.Store.TokenRevocations(ctx); err != nil || len(r.Denied) != 1 {
+			t.Errorf("round %d: got %d denials (%v), want 1", round, len(r.Denied), err)
 		}
 		// Just inside the grace: nothing goes.
-		e.Clock.Advance(time.Minute + fuelgate.TokenGrace - time.Second)
+		e.Clock.Advance(time.Hour + fuelgate.TokenGrace - time.Second)
 		r, err := a.Sweep(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -307,15 +357,19 @@ func TestSweep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Tokens != perRound {
-			t.Errorf("round %d: swept %d tokens, want %d", round, r.Tokens, perRound)
+		if r.Tokens != perRound+1 {
+			t.Errorf("round %d: swept %d tokens and denials, want %d", round, r.Tokens, perRound+1)
 		}
 		if n, _ := e.Store.CountTokens(ctx); n != base {
 			t.Errorf("round %d: got %d tokens after the sweep, want %d", round, n, base)
 		}
+		if r, err := e.Store.TokenRevocations(ctx); err != nil || len(r.Denied) != 0 {
+			t.Errorf("round %d: got %d denials after the sweep (%v), want 0", round, len(r.Denied), err)
+		}
 	}
 }
 
+// and keeps the rest; a negative retention keeps everything.
 // requireRotationTime fails a test when the store loses
 // Package.SecretRotatedAt, without which tokens issued before a rotation
 // cannot be told apart.
@@ -349,6 +403,7 @@ func TestAuditRetention(t *testing.T) {
 	}
 	e.Clock.Advance(24 * time.Hour)
 	grant(t, svc, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret}) // one event a day later
+	svc.Flush()                                                                          // written in the background
 	e.Clock.Advance(25 * time.Hour)                                                      // provisioning is now 49 h old
 	if _, err := keep.Sweep(ctx); err != nil {
 		t.Fatal(err)

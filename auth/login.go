@@ -88,14 +88,14 @@ type login struct {
 // audits it (aggregated) and answers ErrLoginFailed.
 func (l *login) fail(reason string) (*manage.Actor, error) {
 	l.failed = true
-	l.s.failures.add(l.ctx, l.event(reason), false)
+	l.s.events.add(l.ctx, l.event(reason), false)
 	return nil, ErrLoginFailed
 }
 
 // throttled audits a failure the throttle refused (aggregated, never
 // written on its own).
 func (l *login) throttled() {
-	l.s.failures.add(l.ctx, l.event("throttled"), true)
+	l.s.events.add(l.ctx, l.event("throttled"), true)
 }
 
 // event is the audit event of a failure. A known user's failures are shown

@@ -16,7 +16,7 @@ import (
 // same whether or not the username exists. When failed sign-ins from the
 // address or for the username key have used up their allowance, it returns
 // a *Throttled without looking at the password. Each attempt is audited as
-// console.login (failures aggregated, see failureLog).
+// console.login (failures aggregated, see auditLog).
 func (s *Service) SignIn(ctx context.Context, username, password, sourceIP string) (*manage.Actor, error) {
 	key, exists := usernameKey(username)
 	l := &login{s: s, ctx: ctx, key: key, sourceIP: sourceIP, action: "console.login", name: username}

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tokens", testTokens},
 		{"TokenRevocation", testTokenRevocation},
 		{"UserTokens", testUserTokens},
+		{"SealedRevocations", testSealedRevocations},
 		{"AuthCodes", testAuthCodes},
 		{"Nonces", testNonces},
 		{"Audit", testAudit},

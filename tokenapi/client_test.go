@@ -140,8 +140,8 @@ func TestAccountID(t *testing.T) {
 }
 
 // TestTokenLifetimeHTTP: expires_in is 1079 by default; with a 5 s lifetime
-// it is 4, the token expires 5 s after issue, stays "expired" for
-// TokenGrace and is unknown after it once swept.
+// it is 4, the token expires 5 s after issue and stays "expired", also
+// after TokenGrace and a sweep (a sealed token carries its expiry).
 func TestTokenLifetimeHTTP(t *testing.T) {
 	e := newEnv(t)
 	body := `{"grant_type":"client_credentials","client_id":"{{ID}}","client_secret":"{{SECRET}}"}`
@@ -171,7 +171,7 @@ func TestTokenLifetimeHTTP(t *testing.T) {
 		{"4 s after issue", 4 * time.Second, false, nil, 200},
 		{"5 s after issue", 5 * time.Second, false, auth.ErrTokenExpired, 401},
 		{"23 h after expiry", 5*time.Second + 23*time.Hour, true, auth.ErrTokenExpired, 401},
-		{"after the grace, swept", 5*time.Second + fuelgate.TokenGrace + time.Second, true, auth.ErrLoginFailed, 401},
+		{"after the grace, swept", 5*time.Second + fuelgate.TokenGrace + time.Second, true, auth.ErrTokenExpired, 401},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -194,9 +194,14 @@ func TestTokenLifetimeHTTP(t *testing.T) {
 }
 
 // TestConcurrentTokens: 1,000 token requests from 32 goroutines all succeed
-// with distinct tokens.
+// with distinct tokens that verify, and none of them is stored (they are
+// sealed).
 func TestConcurrentTokens(t *testing.T) {
 	e := newEnv(t)
+	stored, err := e.Store.CountTokens(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	const total, workers = 1000, 32
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
 	defer client.CloseIdleConnections()
@@ -242,12 +247,17 @@ func TestConcurrentTokens(t *testing.T) {
 	if len(tokens) != total {
 		t.Errorf("got %d distinct tokens, want %d", len(tokens), total)
 	}
+	for tok := range tokens {
+		if _, err := e.Server.Auth.VerifyToken(ctx, tok); err != nil {
+			t.Fatalf("VerifyToken: %v", err)
+		}
+	}
 	n, err := e.Store.CountTokens(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < total {
-		t.Errorf("got %d stored tokens, want at least %d", n, total)
+	if n != stored {
+		t.Errorf("got %d stored tokens after issuing %d sealed ones, want %d as before", n, total, stored)
 	}
 }
 

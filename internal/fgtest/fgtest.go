@@ -177,6 +177,7 @@ func (e *Env) Token(mid int64) string {
 	if err != nil {
 		e.T.Fatal(err)
 	}
+	e.Server.Auth.Settle() // the audit event is written in the background
 	return tok.AccessToken
 }
 

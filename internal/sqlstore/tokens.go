@@ -137,13 +137,30 @@ func (s *Store) RevokeTokens(ctx context.Context, f fuelgate.TokenFilter, at tim
 	w.add("revoked_at = 0")
 	w.add("expires_at > " + w.arg(Micros(at)))
 	set := w.arg(revokedMicros(at))
-	return s.exec(ctx, "RevokeTokens", "UPDATE tokens SET revoked_at = "+set+w.String(), w.args...)
+	var n int64
+	err := s.write(ctx, func(s *Store) error {
+		var err error
+		if n, err = s.execTx(ctx, "RevokeTokens", "UPDATE tokens SET revoked_at = "+set+w.String(), w.args...); err != nil {
+			return err
+		}
+		if f.MatchesSealed() {
+			return s.addEpoch(ctx, fuelgate.TokenEpoch{PackageID: f.PackageID, MID: f.MID}, at)
+		}
+		return nil
+	})
+	return n, err
 }
 
-// DeleteTokensExpiredBefore deletes tokens whose expiry is before t. With
-// Dialect.TryLock it returns 0 while another instance sweeps tokens.
+// DeleteTokensExpiredBefore deletes tokens, and denials of sealed tokens,
+// whose expiry is before t. With Dialect.TryLock it returns 0 while another
+// instance sweeps tokens.
 func (s *Store) DeleteTokensExpiredBefore(ctx context.Context, t time.Time) (int64, error) {
-	return s.sweep(ctx, "DeleteTokensExpiredBefore", SweepTokens, "DELETE FROM tokens WHERE expires_at < $1", Micros(t))
+	n, err := s.sweep(ctx, "DeleteTokensExpiredBefore", SweepTokens, "DELETE FROM tokens WHERE expires_at < $1", Micros(t))
+	if err != nil {
+		return n, err
+	}
+	d, err := s.sweep(ctx, "DeleteTokensExpiredBefore", SweepTokens, "DELETE FROM token_denials WHERE expires_at < $1", Micros(t))
+	return n + d, err
 }
 
 // CountTokens returns how many tokens are stored, expired and revoked ones

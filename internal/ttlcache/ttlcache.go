@@ -29,14 +29,20 @@ func New[V any](size int) *Cache[V] {
 
 // Get returns the live value for key at now.
 func (c *Cache[V]) Get(key string, now time.Time) (V, bool) {
+	v, _, ok := c.Lookup(key, now)
+	return v, ok
+}
+
+// Lookup returns the live value for key at now and when it expires.
+func (c *Cache[V]) Lookup(key string, now time.Time) (V, time.Time, bool) {
 	c.mu.RLock()
 	it, ok := c.m[key]
 	c.mu.RUnlock()
 	if !ok || !now.Before(it.until) {
 		var zero V
-		return zero, false
+		return zero, time.Time{}, false
 	}
-	return it.v, true
+	return it.v, it.until, true
 }
 
 // Put stores v under key until until.

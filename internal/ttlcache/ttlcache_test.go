@@ -15,6 +15,9 @@ func TestBounded(t *testing.T) {
 	if v, ok := c.Get("live", now); !ok || v != 1 {
 		t.Fatalf("got %d, %t; want 1, true", v, ok)
 	}
+	if v, until, ok := c.Lookup("live", now); !ok || v != 1 || !until.Equal(now.Add(time.Minute)) {
+		t.Fatalf("Lookup = %d, %v, %t; want 1, %v, true", v, until, ok, now.Add(time.Minute))
+	}
 	if _, ok := c.Get("live", now.Add(time.Minute)); ok {
 		t.Errorf("got an entry at its expiry, want none")
 	}

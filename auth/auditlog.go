@@ -9,38 +9,41 @@ import (
 	"github.com/fuelgate/fuelgate"
 )
 
-// Failure audit events. Every failed login or token request is audited, but
-// a flood of them must not become a flood of rows: failures are gathered by
-// enterprise, BU, action, target and source address. The first failure of
-// a group is written at once (in the background); further failures of the
-// group within the window only count, and when the window ends one
-// aggregate event records how many there were (Count), how many of them a
-// throttle refused, and under how many usernames or client IDs. So a group
-// writes at most two rows a window, and a flood from one address a handful.
-// Writes happen in the background, so that a failure costs its caller the
-// same time whoever it concerns (the enterprise of an existing user, or none
-// for an unknown one). When the table of groups is full, new groups of an
-// address merge into one group for every address.
+// Aggregated audit events. Every failed login or token request is audited,
+// and so is every sealed access token issued, but a flood of them must not
+// become a flood of rows: events are gathered by enterprise, BU, action,
+// target, outcome and source address. The first event of a group is written
+// at once (in the background); further events of the group within the
+// window only count, and when the window ends one aggregate event records
+// how many there were (Count), how many of them a throttle refused, and
+// under how many usernames or client IDs. So a group writes at most two
+// rows a window, and a flood from one address a handful. Writes happen in
+// the background, so that a failure costs its caller the same time whoever
+// it concerns (the enterprise of an existing user, or none for an unknown
+// one), and a token issue costs no store write. When the table of groups
+// is full, new groups of an address merge into one group for every
+// address. A crash loses the counts of the current window (at most
+// AuditWindow of them).
 
-// maxFailureGroups bounds the groups gathered in one window.
-const maxFailureGroups = 10000
+// maxAuditGroups bounds the groups gathered in one window.
+const maxAuditGroups = 10000
 
-// failureLog gathers failure audit events.
-type failureLog struct {
+// auditLog gathers audit events into groups.
+type auditLog struct {
 	s      *Service
 	window time.Duration
 
 	mu     sync.Mutex
-	groups map[failureKey]*failureGroup
+	groups map[auditKey]*auditGroup
 	timer  *time.Timer
 }
 
-type failureKey struct {
-	enterprise, mid        int64
-	action, target, source string
+type auditKey struct {
+	enterprise, mid                 int64
+	action, target, outcome, source string
 }
 
-type failureGroup struct {
+type auditGroup struct {
 	first     fuelgate.AuditEvent // the first failure, as written (or, when throttled, as it would have been)
 	more      int                 // failures after the first
 	throttled int                 // failures a throttle refused, the first included
@@ -53,27 +56,30 @@ type failureGroup struct {
 // maxGroupActors bounds the distinct actors a group remembers.
 const maxGroupActors = 100
 
-func newFailureLog(s *Service, window time.Duration) *failureLog {
-	return &failureLog{s: s, window: window, groups: map[failureKey]*failureGroup{}}
+func newAuditLog(s *Service, window time.Duration) *auditLog {
+	return &auditLog{s: s, window: window, groups: map[auditKey]*auditGroup{}}
 }
 
-// add records a failure. A throttled failure is never written on its own.
-func (l *failureLog) add(ctx context.Context, e fuelgate.AuditEvent, throttled bool) {
+// add records an event, a failure unless e.Outcome says otherwise. A
+// throttled failure is never written on its own.
+func (l *auditLog) add(ctx context.Context, e fuelgate.AuditEvent, throttled bool) {
 	if e.Time.IsZero() {
 		e.Time = l.s.now()
 	}
-	e.Outcome = fuelgate.OutcomeFailure
-	k := failureKey{e.EnterpriseMID, e.MID, e.Action, e.Target, e.SourceIP}
+	if e.Outcome == "" {
+		e.Outcome = fuelgate.OutcomeFailure
+	}
+	k := auditKey{e.EnterpriseMID, e.MID, e.Action, e.Target, e.Outcome, e.SourceIP}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g := l.groups[k]
-	if g == nil && len(l.groups) >= maxFailureGroups {
+	if g == nil && len(l.groups) >= maxAuditGroups {
 		k.source = ""
 		e.SourceIP = ""
 		g = l.groups[k]
 	}
 	if g == nil {
-		g = &failureGroup{first: e, actors: map[string]struct{}{e.Actor: {}}, written: !throttled, last: e.Time}
+		g = &auditGroup{first: e, actors: map[string]struct{}{e.Actor: {}}, written: !throttled, last: e.Time}
 		if throttled {
 			g.throttled++
 		}
@@ -101,12 +107,12 @@ func (l *failureLog) add(ctx context.Context, e fuelgate.AuditEvent, throttled b
 	}
 }
 
-// flush writes the aggregate event of every group with failures not yet
+// flush writes the aggregate event of every group with events not yet
 // written, and starts the next window.
-func (l *failureLog) flush() {
+func (l *auditLog) flush() {
 	l.mu.Lock()
 	groups := l.groups
-	l.groups = map[failureKey]*failureGroup{}
+	l.groups = map[auditKey]*auditGroup{}
 	if l.timer != nil {
 		l.timer.Stop()
 		l.timer = nil
@@ -128,9 +134,9 @@ func (l *failureLog) flush() {
 	})
 }
 
-// aggregate is the event recording the group's failures that were not
+// aggregate is the event recording the group's events that were not
 // written one by one (nil: none).
-func (g *failureGroup) aggregate() *fuelgate.AuditEvent {
+func (g *auditGroup) aggregate() *fuelgate.AuditEvent {
 	n := g.more
 	if !g.written {
 		n++
@@ -147,10 +153,14 @@ func (g *failureGroup) aggregate() *fuelgate.AuditEvent {
 	return &e
 }
 
-func aggregateDetail(g *failureGroup, n int) string {
-	d := strconv.Itoa(n) + " failures"
+func aggregateDetail(g *auditGroup, n int) string {
+	noun := " failures"
+	if g.first.Outcome == fuelgate.OutcomeSuccess {
+		noun = " successes"
+	}
+	d := strconv.Itoa(n) + noun
 	if g.written {
-		d = strconv.Itoa(n) + " more failures"
+		d = strconv.Itoa(n) + " more" + noun
 	}
 	d += " from " + orNone(g.first.SourceIP) + " between " + g.first.Time.UTC().Format(time.TimeOnly) +
 		" and " + g.last.UTC().Format(time.TimeOnly) + " UTC"
