@@ -21,11 +21,14 @@ type AuditEvent struct {
 	Outcome       string // OutcomeSuccess or OutcomeFailure
 	SourceIP      string
 	Detail        string
-	// Count is 0 for a single event. An aggregate of repeated failures from
-	// one source within a window, which package auth writes instead of one
-	// event each, stands for Count of them.
+	// Count is 0 for a single event. An aggregate of repeated events from
+	// one source within a window (failures, token issues), which package
+	// auth writes instead of one event each, stands for Count of them.
 	Count int
 }
+
+// Events is how many events e stands for: Count for an aggregate, else 1.
+func (e *AuditEvent) Events() int { return max(e.Count, 1) }
 
 // AuditFilter selects audit events, newest first.
 type AuditFilter struct {

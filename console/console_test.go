@@ -477,3 +477,28 @@ func TestViewerPagesReadOnly(t *testing.T) {
 		t.Errorf("viewer sees audit charts or the audit link")
 	}
 }
+
+// TestOverviewCountsAggregates: the tokens chart counts every token issued,
+// though a burst of issues is audited as one event and an aggregate of the
+// rest.
+func TestOverviewCountsAggregates(t *testing.T) {
+	e := newEnv(t)
+	const issued = 7
+	for range issued {
+		e.Token(0)
+	}
+	e.Server.Auth.Flush() // ends the aggregation window: the aggregate is written
+	evs, err := e.Store.AuditEvents(t.Context(), fuelgate.AuditFilter{Action: "token.issue", Outcome: fuelgate.OutcomeSuccess, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) >= issued {
+		t.Fatalf("%d audit events for %d issues: they were not aggregated, the test proves nothing", len(evs), issued)
+	}
+	p := e.browser(t).mustSignIn("admin").get("/console/")
+	want := `<h2 id="tokens-title">Tokens issued <span class="total">` + itoa(issued) + `</span></h2>`
+	if !strings.Contains(p.body, want) {
+		i := strings.Index(p.body, `id="tokens-title"`)
+		t.Errorf("overview: want %s, got %s", want, p.body[max(i-4, 0):min(i+120, len(p.body))])
+	}
+}

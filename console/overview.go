@@ -81,7 +81,8 @@ func (h *Handler) overview(rq *request) error {
 	return rq.render("overview.html", &view{Title: "Overview", Nav: "overview", Data: d})
 }
 
-// hourlyChart counts the events of one action and outcome since from, per hour.
+// hourlyChart counts the events of one action and outcome since from, per
+// hour, an aggregate event as the events it stands for.
 func (h *Handler) hourlyChart(ctx context.Context, a *manage.Actor, from time.Time, action, outcome string) (*chart, error) {
 	counts := make([]int, chartHours)
 	c := &chart{}
@@ -98,8 +99,8 @@ func (h *Handler) hourlyChart(ctx context.Context, a *manage.Actor, from time.Ti
 		for _, e := range events {
 			i := int(e.Time.Sub(from) / time.Hour)
 			if i >= 0 && i < chartHours {
-				counts[i]++
-				c.Total++
+				counts[i] += e.Events() // an aggregate stands for Count events
+				c.Total += e.Events()
 			}
 		}
 		if len(events) < f.Limit {
