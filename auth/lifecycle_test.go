@@ -89,12 +89,7 @@ func TestTokenLifetime(t *testing.T) {
 	if want := epoch.Add(5 * time.Second); !tok.ExpiresAt.Equal(want) {
 		t.Errorf("got expiry %v, want %v", tok.ExpiresAt, want)
 	}
-	steps := []struct {
-		name  string
-		at    time.Duration // after issue
-		sweep bool
-		want  error
-	}{
+	steps := []lifeStep{
 		{"4.999 s", 5*time.Second - time.Millisecond, false, nil},
 		{"5 s", 5 * time.Second, false, auth.ErrTokenExpired},
 		{"23 h", 23 * time.Hour, true, auth.ErrTokenExpired},
@@ -102,6 +97,22 @@ func TestTokenLifetime(t *testing.T) {
 		{"grace over, not swept", 5*time.Second + fuelgate.TokenGrace + time.Minute, false, auth.ErrTokenExpired},
 		{"grace over, swept", 5*time.Second + fuelgate.TokenGrace + time.Minute, true, auth.ErrTokenExpired},
 	}
+	verifyOverTime(t, e, tok.AccessToken, steps)
+}
+
+// lifeStep is a moment in a token's life: the clock set to at after
+// epoch, a sweep first or not, and the verification's expected error.
+type lifeStep struct {
+	name  string
+	at    time.Duration // after issue
+	sweep bool
+	want  error
+}
+
+// verifyOverTime verifies token at each step, in order.
+func verifyOverTime(t *testing.T, e *fgtest.Env, token string, steps []lifeStep) {
+	t.Helper()
+	a := e.Server.Auth
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			e.Clock.Set(epoch.Add(st.at))
@@ -111,7 +122,7 @@ func TestTokenLifetime(t *testing.T) {
 				}
 				a.Forget()
 			}
-			_, err := a.VerifyToken(ctx, tok.AccessToken)
+			_, err := a.VerifyToken(ctx, token)
 			wantErr(t, "VerifyToken", err, st.want)
 		})
 	}
@@ -129,31 +140,14 @@ func TestStoredTokenGrace(t *testing.T) {
 		t.Fatalf("GrantLegacy: %v", err)
 	}
 	life := time.Hour // the default LegacyLifetime
-	steps := []struct {
-		name  string
-		at    time.Duration // after issue
-		sweep bool
-		want  error
-	}{
+	steps := []lifeStep{
 		{"before expiry", life - time.Second, false, nil},
 		{"at expiry", life, false, auth.ErrTokenExpired},
 		{"grace not yet over, swept", life + fuelgate.TokenGrace - time.Second, true, auth.ErrTokenExpired},
 		{"grace over, not swept", life + fuelgate.TokenGrace + time.Minute, false, auth.ErrTokenExpired},
 		{"grace over, swept", life + fuelgate.TokenGrace + time.Minute, true, auth.ErrLoginFailed},
 	}
-	for _, st := range steps {
-		t.Run(st.name, func(t *testing.T) {
-			e.Clock.Set(epoch.Add(st.at))
-			if st.sweep {
-				if _, err := a.Sweep(ctx); err != nil {
-					t.Fatalf("Sweep: %v", err)
-				}
-				a.Forget()
-			}
-			_, err := a.VerifyToken(ctx, v1.AccessToken)
-			wantErr(t, "VerifyToken", err, st.want)
-		})
-	}
+	verifyOverTime(t, e, v1.AccessToken, steps)
 }
 
 func TestVerifyTokenKinds(t *testing.T) {
