@@ -1,9 +1,13 @@
 package auth_test
 
 import (
+	"context"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/fuelgate/fuelgate"
 	"github.com/fuelgate/fuelgate/auth"
 	"github.com/fuelgate/fuelgate/manage"
 )
@@ -87,5 +91,62 @@ func TestSealedRevocationAcrossInstances(t *testing.T) {
 	e.Clock.Advance(21 * time.Minute)
 	for _, s := range []*auth.Service{a, b, instance()} {
 		verify("expired token", s, fresh, auth.ErrTokenExpired)
+	}
+}
+
+// readCounter wraps a store and counts the reads a token verification may
+// make.
+type readCounter struct {
+	fuelgate.Store
+	reads atomic.Int64
+}
+
+func (c *readCounter) Token(ctx context.Context, hash []byte) (*fuelgate.Token, error) {
+	c.reads.Add(1)
+	return c.Store.Token(ctx, hash)
+}
+
+func (c *readCounter) TokenRevocations(ctx context.Context) (*fuelgate.TokenRevocations, error) {
+	c.reads.Add(1)
+	return c.Store.TokenRevocations(ctx)
+}
+
+func (c *readCounter) Package(ctx context.Context, id int64) (*fuelgate.Package, error) {
+	c.reads.Add(1)
+	return c.Store.Package(ctx, id)
+}
+
+func (c *readCounter) PackageByClientID(ctx context.Context, clientID string) (*fuelgate.Package, error) {
+	c.reads.Add(1)
+	return c.Store.PackageByClientID(ctx, clientID)
+}
+
+// TestSealedVerifiesWithoutStoreReads: once the package and revocation
+// snapshots are loaded, a sealed token never seen before verifies with no
+// store read; text that is no token of this server costs none either.
+func TestSealedVerifiesWithoutStoreReads(t *testing.T) {
+	e := newEnv(t)
+	st := &readCounter{Store: e.Store}
+	s := auth.New(auth.Config{Store: st, Keys: e.Keys, Manage: e.Manage, Now: e.Clock.Now})
+	first := grant(t, e.Server.Auth, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret}).AccessToken
+	second := grant(t, e.Server.Auth, auth.GrantRequest{ClientID: e.ClientID, ClientSecret: e.ClientSecret}).AccessToken
+	if _, err := s.VerifyToken(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.reads.Load(); n != 2 {
+		t.Errorf("first sealed token: %d store reads, want 2 (the revocations and the package)", n)
+	}
+	st.reads.Store(0)
+	if _, err := s.VerifyToken(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	forged := []byte(second)
+	forged[10] ^= 1
+	for _, bad := range []string{string(forged), strings.Repeat("A", len(second)), strings.Repeat("B", 54)[:53] + "!"} {
+		_, err := s.VerifyToken(ctx, bad)
+		wantErr(t, "forged token", err, auth.ErrLoginFailed)
+	}
+	if n := st.reads.Load(); n != 0 {
+		t.Errorf("another sealed token and three forgeries: %d store reads, want 0", n)
 	}
 }

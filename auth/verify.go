@@ -77,7 +77,10 @@ func (s *Service) loadToken(ctx context.Context, token string, now time.Time) (t
 	if t, ok := s.unseal(token); ok {
 		return s.loadSealed(ctx, t, now, until)
 	}
-	hash, _ := tokenKey(token)
+	hash, ok := tokenKey(token)
+	if !ok { // of a sealed token's length, but it does not open
+		return tokenEntry{}, until, nil
+	}
 	t, err := s.store.Token(ctx, hash)
 	if fuelgate.ErrorCode(err) == fuelgate.ENOTFOUND {
 		return tokenEntry{}, until, nil
