@@ -71,18 +71,31 @@ type frame struct {
 	text []byte
 }
 
-// parser is the reusable state of parseTree: its read buffer and its stack
-// of open elements with their text buffers. Parsers are pooled, so a request
+// parser is the reusable state of parseTree: the request's bytes, the
+// scanner's buffers and names, encoding/xml's read buffer, and the stack of
+// open elements with their text buffers. Parsers are pooled, so a request
 // does not allocate them anew.
 type parser struct {
-	br    *bufio.Reader
-	stack []frame
+	doc     []byte
+	scratch []byte
+	attrs   []xml.Attr
+	names   map[string]string
+	br      *bufio.Reader
+	stack   []frame
 }
 
-// maxPooledText is the largest text buffer a pooled parser keeps.
-const maxPooledText = 4 << 10
+// maxPooledText is the largest text buffer a pooled parser keeps, and
+// maxPooledDoc the largest document buffer.
+const (
+	maxPooledText = 4 << 10
+	maxPooledDoc  = 64 << 10
+)
 
-var parsers = sync.Pool{New: func() any { return &parser{br: bufio.NewReader(nil)} }}
+var parsers = sync.Pool{New: func() any { return newParser() }}
+
+func newParser() *parser {
+	return &parser{br: bufio.NewReader(nil), names: make(map[string]string), doc: make([]byte, 0, 4<<10)}
+}
 
 // release clears p's references to the request and returns it to the pool.
 func (p *parser) release() {
@@ -95,17 +108,70 @@ func (p *parser) release() {
 		}
 	}
 	p.stack = p.stack[:0]
+	if cap(p.doc) > maxPooledDoc {
+		p.doc = nil
+	}
+	clear(p.doc[:cap(p.doc)]) // no request bytes (passwords) stay in the pool
+	p.doc = p.doc[:0]
+	if cap(p.scratch) > maxPooledText {
+		p.scratch = nil
+	}
+	clear(p.scratch[:cap(p.scratch)])
+	clear(p.attrs[:cap(p.attrs)])
 	parsers.Put(p)
 }
 
-// parseTree builds the Element tree of the document in one streaming pass.
+// parseTree reads the whole document and builds its Element tree: with the
+// scanner when the document is plain, else, and for every document that is
+// to be refused, with encoding/xml.
 func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 	p := parsers.Get().(*parser)
 	defer p.release()
+	doc, err := p.read(r)
+	if err != nil {
+		// encoding/xml meets the read error where it happened.
+		return p.parseXML(io.MultiReader(bytes.NewReader(doc), errorReader{err}), lim)
+	}
+	if root, ok := p.scan(bytes.TrimPrefix(doc, byteOrderMark), lim); ok {
+		return root, nil
+	}
+	return p.parseXML(bytes.NewReader(doc), lim)
+}
+
+// byteOrderMark is UTF-8's, which a document may start with.
+var byteOrderMark = []byte("\xEF\xBB\xBF")
+
+// read reads r to its end into p.doc.
+func (p *parser) read(r io.Reader) ([]byte, error) {
+	b := p.doc[:0]
+	defer func() { p.doc = b }()
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// errorReader fails every read with err.
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+// parseXML builds the Element tree of the document with encoding/xml, in
+// one streaming pass.
+func (p *parser) parseXML(r io.Reader, lim Limits) (*Element, *DecodeError) {
 	br := p.br
 	br.Reset(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3) // a UTF-8 byte order mark
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, byteOrderMark) {
+		_, _ = br.Discard(3)
 	}
 	d := xml.NewDecoder(br)
 	d.Strict = true // no CharsetReader, no Entity map, no AutoClose
@@ -149,27 +215,15 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 			if len(stack) == 0 {
 				root = e
 			} else {
-				p := stack[len(stack)-1].e
-				p.Children = append(p.Children, e)
+				parent := stack[len(stack)-1].e
+				parent.Children = append(parent.Children, e)
 			}
-			if len(stack) < cap(stack) {
-				stack = stack[:len(stack)+1]
-				stack[len(stack)-1].e = e
-				stack[len(stack)-1].raw = t.Name
-				stack[len(stack)-1].text = stack[len(stack)-1].text[:0]
-			} else {
-				stack = append(stack, frame{e: e, raw: t.Name})
-			}
+			stack = openFrame(stack, e, t.Name)
 		case xml.EndElement:
 			if len(stack) == 0 || stack[len(stack)-1].raw != t.Name {
 				return nil, refuse(reasonMalformed) // an end tag without its start tag
 			}
-			f := &stack[len(stack)-1]
-			if len(f.text) > 0 {
-				f.e.Text = string(f.text)
-			}
-			f.e = nil
-			stack = stack[:len(stack)-1]
+			stack = closeFrame(stack)
 		case xml.CharData:
 			if len(stack) == 0 {
 				if len(bytes.TrimLeft(t, " \t\r\n")) != 0 {

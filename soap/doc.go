@@ -5,10 +5,14 @@
 // responses, faults and client requests that uses the literal "soap:" prefix
 // SFMC clients look up verbatim.
 //
-// Decode reads a whole envelope in one streaming pass of encoding/xml
-// (strict, no DTDs, no entities beyond the predefined five, UTF-8 only,
-// bounded depth, element count and text size) into a small
-// namespace-resolved Element tree, then interprets the Header and Body.
+// Decode reads a whole envelope (strict, no DTDs, no entities beyond the
+// predefined five, UTF-8 only, bounded depth, element count and text size)
+// into a small namespace-resolved Element tree, then interprets the Header
+// and Body. The tree is built by the package's own scanner when the
+// document is plain XML, as every SOAP client writes it; anything else, and
+// every document to be refused, is read by encoding/xml, which decides. The
+// scanner accepts only what encoding/xml accepts, and builds the same tree
+// (FuzzScanner holds the two equal).
 // Namespaces are compared by URI, never by prefix, and the Header may follow
 // the Body.
 //
