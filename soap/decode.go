@@ -69,6 +69,7 @@ type frame struct {
 	e    *Element
 	raw  xml.Name
 	text []byte
+	kids int // the scanner's: where the element's children start in parser.kids
 }
 
 // parser is the reusable state of parseTree: the request's bytes, the
@@ -82,6 +83,13 @@ type parser struct {
 	names   map[string]string
 	br      *bufio.Reader
 	stack   []frame
+
+	// The scanner's children of the open elements, and the memory it hands
+	// out for the tree of the current document: a tree outlives its parser,
+	// so release drops these instead of keeping them for the next document.
+	kids     []*Element
+	elements []Element
+	children []*Element
 }
 
 // maxPooledText is the largest text buffer a pooled parser keeps, and
@@ -118,6 +126,9 @@ func (p *parser) release() {
 	}
 	clear(p.scratch[:cap(p.scratch)])
 	clear(p.attrs[:cap(p.attrs)])
+	clear(p.kids[:cap(p.kids)])
+	p.kids = p.kids[:0]
+	p.elements, p.children = nil, nil
 	parsers.Put(p)
 }
 
@@ -268,16 +279,26 @@ func syntaxRefusal(err error) *DecodeError {
 
 // newDecodedElement converts a start tag, splitting off namespace declarations.
 func newDecodedElement(t xml.StartElement, lim Limits) (*Element, *DecodeError) {
-	if strings.Contains(t.Name.Local, ":") {
-		return nil, refuse(reasonMalformed) // not namespace-well-formed
+	e := new(Element)
+	if derr := decodeStart(e, t, lim); derr != nil {
+		return nil, derr
 	}
-	e := &Element{Name: t.Name}
+	return e, nil
+}
+
+// decodeStart fills the empty element e from a start tag, splitting off
+// namespace declarations.
+func decodeStart(e *Element, t xml.StartElement, lim Limits) *DecodeError {
+	if strings.Contains(t.Name.Local, ":") {
+		return refuse(reasonMalformed) // not namespace-well-formed
+	}
+	e.Name = t.Name
 	for _, a := range t.Attr {
 		if strings.Contains(a.Name.Local, ":") {
-			return nil, refuse(reasonMalformed)
+			return refuse(reasonMalformed)
 		}
 		if len(a.Value) > lim.MaxText {
-			return nil, refuse(reasonText)
+			return refuse(reasonText)
 		}
 		switch {
 		case a.Name.Space == "xmlns":
@@ -288,7 +309,7 @@ func newDecodedElement(t xml.StartElement, lim Limits) (*Element, *DecodeError) 
 			e.Attr = append(e.Attr, a)
 		}
 	}
-	return e, nil
+	return nil
 }
 
 // resolveNames replaces the prefixes in e's name and attribute names by the

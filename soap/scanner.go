@@ -65,7 +65,7 @@ func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 			if len(stack) == 0 || !sameRaw(stack[len(stack)-1].raw, space, local) {
 				return nil, false
 			}
-			stack = closeFrame(stack)
+			stack = p.closeFrame(stack)
 		case '?':
 			if !s.procInst() {
 				return nil, false
@@ -88,20 +88,20 @@ func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 			if !ok {
 				return nil, false
 			}
-			e, derr := newDecodedElement(start, lim)
-			if derr != nil {
+			e := p.newElement()
+			if decodeStart(e, start, lim) != nil {
 				return nil, false
 			}
 			resolveNames(e, stack)
 			if len(stack) == 0 {
 				root = e
 			} else {
-				parent := stack[len(stack)-1].e
-				parent.Children = append(parent.Children, e)
+				p.kids = append(p.kids, e)
 			}
 			stack = openFrame(stack, e, start.Name)
+			stack[len(stack)-1].kids = len(p.kids)
 			if empty {
-				stack = closeFrame(stack)
+				stack = p.closeFrame(stack)
 			}
 		}
 	}
@@ -121,6 +121,40 @@ func openFrame(stack []frame, e *Element, raw xml.Name) []frame {
 		return stack
 	}
 	return append(stack, frame{e: e, raw: raw})
+}
+
+// closeFrame pops the innermost element of the scanner, giving it its
+// children and its text.
+func (p *parser) closeFrame(stack []frame) []frame {
+	f := &stack[len(stack)-1]
+	if kids := p.kids[f.kids:]; len(kids) > 0 {
+		f.e.Children = p.newChildren(kids)
+		p.kids = p.kids[:f.kids]
+	}
+	return closeFrame(stack)
+}
+
+// newElement returns an empty element of the current document's tree.
+// Elements are handed out from blocks, one allocation for many.
+func (p *parser) newElement() *Element {
+	if len(p.elements) == 0 {
+		p.elements = make([]Element, 16)
+	}
+	e := &p.elements[0]
+	p.elements = p.elements[1:]
+	return e
+}
+
+// newChildren returns a copy of kids in memory of the current document's
+// tree, with no room to grow into a neighbour's.
+func (p *parser) newChildren(kids []*Element) []*Element {
+	if len(p.children) < len(kids) {
+		p.children = make([]*Element, max(64, len(kids)))
+	}
+	c := p.children[:len(kids):len(kids)]
+	p.children = p.children[len(kids):]
+	copy(c, kids)
+	return c
 }
 
 // closeFrame pops the innermost element, giving it its text.
