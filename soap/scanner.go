@@ -415,6 +415,13 @@ func (s *scanner) text(quote int, cdata bool) ([]byte, bool) {
 	var b0, b1 byte
 	trunc := 0
 	for {
+		// A run of printable ASCII other than '<', '>', '&', ']' and quotes
+		// is copied as it stands: it cannot end the text or form "]]>".
+		if j := s.plainRun(); j > s.i {
+			out = append(out, s.doc[s.i:j]...)
+			s.i = j
+			b0, b1 = 0, 0
+		}
 		if s.i >= len(s.doc) {
 			if cdata || quote >= 0 {
 				return nil, false
@@ -462,6 +469,19 @@ func (s *scanner) text(quote int, cdata bool) ([]byte, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// plainRun returns the end of the run of plain bytes at s.i (see text).
+func (s *scanner) plainRun() int {
+	j := s.i
+	for j < len(s.doc) {
+		switch c := s.doc[j]; {
+		case c < 0x20 || c >= utf8.RuneSelf, c == '<', c == '&', c == ']', c == '>', c == '"', c == '\'':
+			return j
+		}
+		j++
+	}
+	return j
 }
 
 // reference decodes a character reference or one of the five predefined
