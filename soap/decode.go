@@ -1,7 +1,6 @@
 package soap
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -73,15 +72,14 @@ type frame struct {
 }
 
 // parser is the reusable state of parseTree: the request's bytes, the
-// scanner's buffers and names, encoding/xml's read buffer, and the stack of
-// open elements with their text buffers. Parsers are pooled, so a request
+// scanner's buffers and names, and the stack of open elements with their
+// text buffers. Parsers are pooled, so a request
 // does not allocate them anew.
 type parser struct {
 	doc     []byte
 	scratch []byte
 	attrs   []xml.Attr
 	names   map[string]string
-	br      *bufio.Reader
 	stack   []frame
 
 	// The scanner's children of the open elements, and the memory it hands
@@ -102,24 +100,26 @@ const (
 var parsers = sync.Pool{New: func() any { return newParser() }}
 
 func newParser() *parser {
-	return &parser{br: bufio.NewReader(nil), names: make(map[string]string), doc: make([]byte, 0, 4<<10)}
+	return &parser{names: make(map[string]string), doc: make([]byte, 0, 4<<10)}
 }
 
-// release clears p's references to the request and returns it to the pool.
+// release clears p's references to the request and its bytes (no
+// password stays in the pool), and returns it to the pool.
 func (p *parser) release() {
-	p.br.Reset(nil)
 	p.stack = p.stack[:cap(p.stack)]
 	for i := range p.stack {
-		p.stack[i].e = nil
-		if cap(p.stack[i].text) > maxPooledText {
-			p.stack[i].text = nil
+		f := &p.stack[i]
+		f.e, f.raw = nil, xml.Name{}
+		if cap(f.text) > maxPooledText {
+			f.text = nil
 		}
+		clear(f.text[:cap(f.text)])
 	}
 	p.stack = p.stack[:0]
 	if cap(p.doc) > maxPooledDoc {
 		p.doc = nil
 	}
-	clear(p.doc[:cap(p.doc)]) // no request bytes (passwords) stay in the pool
+	clear(p.doc[:cap(p.doc)])
 	p.doc = p.doc[:0]
 	if cap(p.scratch) > maxPooledText {
 		p.scratch = nil
@@ -139,14 +139,14 @@ func parseTree(r io.Reader, lim Limits) (*Element, *DecodeError) {
 	p := parsers.Get().(*parser)
 	defer p.release()
 	doc, err := p.read(r)
+	doc = bytes.TrimPrefix(doc, byteOrderMark)
 	if err != nil {
-		// encoding/xml meets the read error where it happened.
-		return p.parseXML(io.MultiReader(bytes.NewReader(doc), errorReader{err}), lim)
+		return p.parseXML(doc, err, lim)
 	}
-	if root, ok := p.scan(bytes.TrimPrefix(doc, byteOrderMark), lim); ok {
+	if root, ok := p.scan(doc, lim); ok {
 		return root, nil
 	}
-	return p.parseXML(bytes.NewReader(doc), lim)
+	return p.parseXML(doc, nil, lim)
 }
 
 // byteOrderMark is UTF-8's, which a document may start with.
@@ -176,15 +176,15 @@ type errorReader struct{ err error }
 
 func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
 
-// parseXML builds the Element tree of the document with encoding/xml, in
-// one streaming pass.
-func (p *parser) parseXML(r io.Reader, lim Limits) (*Element, *DecodeError) {
-	br := p.br
-	br.Reset(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, byteOrderMark) {
-		_, _ = br.Discard(3)
+// parseXML builds the Element tree of doc (without its byte order mark)
+// with encoding/xml. A readErr that ended the reading of doc is met where it
+// happened, after doc's bytes.
+func (p *parser) parseXML(doc []byte, readErr error, lim Limits) (*Element, *DecodeError) {
+	var r io.Reader = bytes.NewReader(doc) // an io.ByteReader: encoding/xml reads it without a buffer of its own
+	if readErr != nil {
+		r = io.MultiReader(r, errorReader{readErr})
 	}
-	d := xml.NewDecoder(br)
+	d := xml.NewDecoder(r)
 	d.Strict = true // no CharsetReader, no Entity map, no AutoClose
 
 	var (

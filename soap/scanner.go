@@ -36,6 +36,7 @@ const (
 // subset or would be refused (see scanner).
 func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 	s := scanner{doc: doc, p: p}
+	p.kids = p.kids[:0]
 	elements := 0
 	stack := p.stack[:0]
 	defer func() { p.stack = stack[:0] }()
@@ -326,11 +327,12 @@ func (s *scanner) procInst() bool {
 	if k < 0 {
 		return false
 	}
-	data := string(s.doc[s.i : s.i+k])
+	inst := s.doc[s.i : s.i+k]
 	s.i += k + 2
 	if string(target) != "xml" {
 		return true
 	}
+	data := string(inst)
 	if v := procInstParam("version", data); v != "" && v != "1.0" {
 		return false
 	}

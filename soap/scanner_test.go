@@ -15,8 +15,9 @@ func scanBoth(t *testing.T, doc []byte, lim Limits) bool {
 	t.Helper()
 	lim = lim.withDefaults()
 	p := newParser()
-	root, ok := p.scan(bytes.TrimPrefix(doc, byteOrderMark), lim)
-	want, derr := newParser().parseXML(bytes.NewReader(doc), lim)
+	doc = bytes.TrimPrefix(doc, byteOrderMark)
+	root, ok := p.scan(doc, lim)
+	want, derr := newParser().parseXML(doc, nil, lim)
 	if !ok {
 		return false
 	}
@@ -165,4 +166,37 @@ func FuzzScanner(f *testing.F) {
 		}
 		scanBoth(t, doc, Limits{})
 	})
+}
+
+// A parser back in the pool holds none of the request's bytes: not the
+// document, not the scanner's scratch text, not an element's text buffer.
+func TestReleaseKeepsNoRequestBytes(t *testing.T) {
+	const secret = "hunter2-secret"
+	doc := `<E><H><S><U><Password>` + secret + `</Password><Nonce a="` + secret + `"/></U></S></H></E>`
+	for _, scanned := range []bool{true, false} {
+		p := newParser()
+		lim := Limits{}.withDefaults()
+		if scanned {
+			if _, ok := p.scan([]byte(doc), lim); !ok {
+				t.Fatal("scanner refused the document")
+			}
+		} else if _, derr := p.parseXML([]byte(doc), nil, lim); derr != nil {
+			t.Fatal(derr)
+		}
+		_, _ = p.read(strings.NewReader(doc))
+		holds := func(b []byte) bool { return bytes.Contains(b[:cap(b)], []byte(secret)) }
+		if !holds(p.doc) {
+			t.Fatal("the test does not reach the document buffer")
+		}
+		p.stack = p.stack[:0] // as parseTree leaves it
+		p.release()
+		if holds(p.doc) || holds(p.scratch) {
+			t.Errorf("scanned=%v: the pooled document or scratch buffer keeps request bytes", scanned)
+		}
+		for i, f := range p.stack[:cap(p.stack)] {
+			if holds(f.text) {
+				t.Errorf("scanned=%v: frame %d keeps request text", scanned, i)
+			}
+		}
+	}
 }
