@@ -73,8 +73,8 @@ type frame struct {
 
 // parser is the reusable state of parseTree: the request's bytes, the
 // scanner's buffers and names, and the stack of open elements with their
-// text buffers. Parsers are pooled, so a request
-// does not allocate them anew.
+// text buffers. Parsers are pooled, so a request does not allocate them
+// anew.
 type parser struct {
 	doc     []byte
 	scratch []byte
@@ -234,19 +234,11 @@ func (p *parser) parseXML(doc []byte, readErr error, lim Limits) (*Element, *Dec
 			if len(stack) == 0 || stack[len(stack)-1].raw != t.Name {
 				return nil, refuse(reasonMalformed) // an end tag without its start tag
 			}
-			stack = closeFrame(stack)
+			stack = popFrame(stack)
 		case xml.CharData:
-			if len(stack) == 0 {
-				if len(bytes.TrimLeft(t, " \t\r\n")) != 0 {
-					return nil, refuse(reasonTrailing)
-				}
-				continue
+			if derr := addText(stack, t, lim); derr != nil {
+				return nil, derr
 			}
-			f := &stack[len(stack)-1]
-			if len(t) > lim.MaxText || len(f.text)+len(t) > lim.MaxText {
-				return nil, refuse(reasonText)
-			}
-			f.text = append(f.text, t...)
 		case xml.Directive:
 			return nil, refuse(reasonDTD)
 		case xml.ProcInst:
@@ -266,6 +258,45 @@ func (p *parser) parseXML(doc []byte, readErr error, lim Limits) (*Element, *Dec
 		return nil, refuse(reasonMalformed)
 	}
 	return root, nil
+}
+
+// openFrame pushes e, reusing the text buffer of a frame left by an earlier
+// element at the same depth.
+func openFrame(stack []frame, e *Element, raw xml.Name) []frame {
+	if len(stack) < cap(stack) {
+		stack = stack[:len(stack)+1]
+		f := &stack[len(stack)-1]
+		f.e, f.raw, f.text = e, raw, f.text[:0]
+		return stack
+	}
+	return append(stack, frame{e: e, raw: raw})
+}
+
+// popFrame pops the innermost element, giving it its text.
+func popFrame(stack []frame) []frame {
+	f := &stack[len(stack)-1]
+	if len(f.text) > 0 {
+		f.e.Text = string(f.text)
+	}
+	f.e = nil
+	return stack[:len(stack)-1]
+}
+
+// addText adds character data t to the innermost open element; outside
+// the document element only white space may stand.
+func addText(stack []frame, t []byte, lim Limits) *DecodeError {
+	if len(stack) == 0 {
+		if len(bytes.TrimLeft(t, " \t\r\n")) != 0 {
+			return refuse(reasonTrailing)
+		}
+		return nil
+	}
+	f := &stack[len(stack)-1]
+	if len(f.text)+len(t) > lim.MaxText {
+		return refuse(reasonText)
+	}
+	f.text = append(f.text, t...)
+	return nil
 }
 
 // syntaxRefusal maps an encoding/xml error to a DecodeError.

@@ -43,7 +43,7 @@ func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 	for s.i < len(doc) {
 		if doc[s.i] != '<' {
 			t, ok := s.text(-1, false)
-			if !ok || !s.addText(stack, t, lim) {
+			if !ok || addText(stack, t, lim) != nil {
 				return nil, false
 			}
 			continue
@@ -73,7 +73,7 @@ func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 			}
 		case '!':
 			t, ok := s.markup()
-			if !ok || !s.addText(stack, t, lim) {
+			if !ok || addText(stack, t, lim) != nil {
 				return nil, false
 			}
 		default:
@@ -112,18 +112,6 @@ func (p *parser) scan(doc []byte, lim Limits) (root *Element, ok bool) {
 	return root, true
 }
 
-// openFrame pushes e, reusing the text buffer of a frame left by an earlier
-// element at the same depth.
-func openFrame(stack []frame, e *Element, raw xml.Name) []frame {
-	if len(stack) < cap(stack) {
-		stack = stack[:len(stack)+1]
-		f := &stack[len(stack)-1]
-		f.e, f.raw, f.text = e, raw, f.text[:0]
-		return stack
-	}
-	return append(stack, frame{e: e, raw: raw})
-}
-
 // closeFrame pops the innermost element of the scanner, giving it its
 // children and its text.
 func (p *parser) closeFrame(stack []frame) []frame {
@@ -132,7 +120,7 @@ func (p *parser) closeFrame(stack []frame) []frame {
 		f.e.Children = p.newChildren(kids)
 		p.kids = p.kids[:f.kids]
 	}
-	return closeFrame(stack)
+	return popFrame(stack)
 }
 
 // newElement returns an empty element of the current document's tree.
@@ -156,33 +144,6 @@ func (p *parser) newChildren(kids []*Element) []*Element {
 	p.children = p.children[len(kids):]
 	copy(c, kids)
 	return c
-}
-
-// closeFrame pops the innermost element, giving it its text.
-func closeFrame(stack []frame) []frame {
-	f := &stack[len(stack)-1]
-	if len(f.text) > 0 {
-		f.e.Text = string(f.text)
-	}
-	f.e = nil
-	return stack[:len(stack)-1]
-}
-
-// addText adds character data t to the innermost element; outside the
-// document element only white space may stand.
-func (s *scanner) addText(stack []frame, t []byte, lim Limits) bool {
-	if len(t) == 0 {
-		return true
-	}
-	if len(stack) == 0 {
-		return len(bytes.TrimLeft(t, " \t\r\n")) == 0
-	}
-	f := &stack[len(stack)-1]
-	if len(f.text)+len(t) > lim.MaxText {
-		return false
-	}
-	f.text = append(f.text, t...)
-	return true
 }
 
 // sameRaw reports whether an end tag's name is the start tag's raw name.
